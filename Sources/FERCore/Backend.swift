@@ -1,0 +1,113 @@
+/// The engine's operations. The training loop and the layers see only this protocol; the
+/// pure-Swift `ReferenceBackend` is its specification and `OpenCLBackend` its fast twin.
+///
+/// Conventions, stated once for every op:
+/// - Every op *assigns* its outputs (`=`); nothing accumulates into an output, so a buffer
+///   never needs zeroing between steps. Each parameter is used once per step, so its
+///   gradient is written by exactly one op.
+/// - Activations are NHWC: [batch, height, width, channels]. Conv weights are
+///   [kernelHeight, kernelWidth, inChannels, outChannels]; dense weights [inFeatures,
+///   outFeatures]. These are the engine's layouts; model files use PyTorch's, converted in
+///   one place (`FERModel/Layouts.swift`).
+/// - Ops are queued, not waited for: `read` is the only call that waits for the device.
+/// - Every operand's size and type are checked; a mismatch throws `BackendError`.
+public protocol Backend: AnyObject {
+    /// A short human-readable name ("reference", or the OpenCL device name).
+    var name: String { get }
+
+    /// A zero-filled tensor on this backend.
+    func makeTensor(_ shape: [Int], _ dtype: DType) throws -> Tensor
+    /// Copies host bytes into a tensor; the byte count must match exactly.
+    func write(_ tensor: Tensor, from bytes: UnsafeRawBufferPointer) throws
+    /// Copies a tensor into host memory, waiting for queued work that produces it.
+    func read(_ tensor: Tensor, into bytes: UnsafeMutableRawBufferPointer) throws
+    /// Waits until all queued work has finished.
+    func finish() throws
+
+    // MARK: convolution
+    func conv2dForward(_ g: Conv2dGeometry, input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor) throws
+    func conv2dBackwardData(_ g: Conv2dGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws
+    /// Weight gradient, and the bias gradient (sum of outputGrad over batch and pixels) when given.
+    func conv2dBackwardWeights(_ g: Conv2dGeometry, input: Tensor, outputGrad: Tensor, weightGrad: Tensor, biasGrad: Tensor?) throws
+
+    // MARK: batch norm
+    /// Normalises with the batch's mean and biased variance, saves mean and 1/sqrt(var+eps)
+    /// for the backward pass, and updates the running statistics in place with the unbiased
+    /// variance: running = (1 - momentum) * running + momentum * batch (PyTorch's rule).
+    func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor,
+                                  savedMean: Tensor, savedInvStd: Tensor, runningMean: Tensor, runningVar: Tensor) throws
+    func batchNormForwardInference(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor,
+                                   runningMean: Tensor, runningVar: Tensor, output: Tensor) throws
+    func batchNormBackward(_ g: BatchNormGeometry, input: Tensor, outputGrad: Tensor, gamma: Tensor,
+                           savedMean: Tensor, savedInvStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
+
+    // MARK: elementwise
+    func reluForward(input: Tensor, output: Tensor) throws
+    /// inputGrad = outputGrad where output > 0, else 0.
+    func reluBackward(output: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
+    func dropoutForward(_ p: DropoutParameters, input: Tensor, output: Tensor) throws
+    func dropoutBackward(_ p: DropoutParameters, outputGrad: Tensor, inputGrad: Tensor) throws
+
+    // MARK: pooling
+    /// Saves, per output element, the window position (0...3, row-major) of the maximum;
+    /// the first of equal values wins.
+    func maxPoolForward(_ g: PoolGeometry, input: Tensor, output: Tensor, argmax: Tensor) throws
+    func maxPoolBackward(_ g: PoolGeometry, outputGrad: Tensor, argmax: Tensor, inputGrad: Tensor) throws
+
+    // MARK: dense
+    func denseForward(_ g: DenseGeometry, input: Tensor, weight: Tensor, bias: Tensor, output: Tensor) throws
+    /// inputGrad is optional: the first layer of a network does not need it.
+    func denseBackward(_ g: DenseGeometry, input: Tensor, weight: Tensor, outputGrad: Tensor,
+                       inputGrad: Tensor?, weightGrad: Tensor, biasGrad: Tensor) throws
+
+    // MARK: loss
+    /// Writes the mean (weighted) loss to `loss` [1], the gradient of that loss to
+    /// `logitsGrad`, and the number of rows whose arg-max equals the label to `correct` [1]
+    /// (int32). Labels outside [0, classes) are an error the host must catch first.
+    func softmaxCrossEntropy(_ g: SoftmaxCrossEntropyGeometry, logits: Tensor, labels: Tensor, classWeights: Tensor?,
+                             loss: Tensor, logitsGrad: Tensor, correct: Tensor) throws
+
+    // MARK: optimiser
+    /// Updates parameter, first and second moments in place.
+    func adamStep(_ h: AdamHyperparameters, parameter: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor) throws
+}
+
+extension Backend {
+    public func upload(_ values: [Float], to tensor: Tensor) throws {
+        try values.withUnsafeBytes { try write(tensor, from: $0) }
+    }
+
+    public func upload(_ values: [Int32], to tensor: Tensor) throws {
+        try values.withUnsafeBytes { try write(tensor, from: $0) }
+    }
+
+    public func upload(_ values: [UInt8], to tensor: Tensor) throws {
+        try values.withUnsafeBytes { try write(tensor, from: $0) }
+    }
+
+    public func floats(_ tensor: Tensor) throws -> [Float] {
+        var out = [Float](repeating: 0, count: tensor.count)
+        try out.withUnsafeMutableBytes { try read(tensor, into: $0) }
+        return out
+    }
+
+    public func ints(_ tensor: Tensor) throws -> [Int32] {
+        var out = [Int32](repeating: 0, count: tensor.count)
+        try out.withUnsafeMutableBytes { try read(tensor, into: $0) }
+        return out
+    }
+
+    /// A new float tensor holding `values`.
+    public func tensor(_ values: [Float], _ shape: [Int]) throws -> Tensor {
+        let t = try makeTensor(shape, .float32)
+        try upload(values, to: t)
+        return t
+    }
+
+    /// A new int32 tensor holding `values`.
+    public func intTensor(_ values: [Int32], _ shape: [Int]) throws -> Tensor {
+        let t = try makeTensor(shape, .int32)
+        try upload(values, to: t)
+        return t
+    }
+}

@@ -1,0 +1,60 @@
+import FERCore
+
+/// Linear layer (PyTorch's `nn.Linear`): parameters `NAME.weight` ([out, in] in PyTorch,
+/// [in, out] in the engine) and `NAME.bias`.
+public final class DenseLayer: Layer {
+    public let name: String
+    let backend: Backend
+    public let inFeatures, outFeatures: Int
+    public let weight: Parameter
+    public let bias: Parameter
+    private struct Buffers { let output, inputGrad: Tensor }
+    private var workspace: BatchWorkspace<Buffers>!
+    private var savedInput: Tensor?
+
+    /// - Parameter flattenedFrom: the [h, w, c] shape flattened into this layer's input, if any.
+    public init(name: String, backend: Backend, inFeatures: Int, outFeatures: Int, flattenedFrom: [Int]? = nil) throws {
+        self.name = name
+        self.backend = backend
+        self.inFeatures = inFeatures; self.outFeatures = outFeatures
+        weight = try Parameter(name: "\(name).weight",
+                               layout: .denseWeight(inFeatures: inFeatures, outFeatures: outFeatures, flattenedFrom: flattenedFrom),
+                               backend: backend)
+        bias = try Parameter(name: "\(name).bias", layout: .vector(outFeatures), backend: backend)
+        workspace = BatchWorkspace { batch in
+            Buffers(output: try backend.makeTensor([batch, outFeatures], .float32),
+                    inputGrad: try backend.makeTensor([batch, inFeatures], .float32))
+        }
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+    public var stateTensors: [StateTensor] { [] }
+    public var fanIn: Int { inFeatures }
+
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard inputShape == [inFeatures] else {
+            throw ModelError.shapeMismatch(layer: name, expected: "[\(inFeatures)]", actual: inputShape)
+        }
+        return [outFeatures]
+    }
+
+    private func geometry(batch: Int) -> DenseGeometry {
+        DenseGeometry(batch: batch, inFeatures: inFeatures, outFeatures: outFeatures)
+    }
+
+    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+        let buffers = try workspace.buffers(batch: input.batch)
+        try backend.denseForward(geometry(batch: input.batch), input: input, weight: weight.value, bias: bias.value, output: buffers.output)
+        savedInput = input
+        return buffers.output
+    }
+
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+        guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
+        let buffers = try workspace.buffers(batch: input.batch)
+        try backend.denseBackward(geometry(batch: input.batch), input: input, weight: weight.value, outputGrad: outputGrad,
+                                  inputGrad: needsInputGradient ? buffers.inputGrad : nil,
+                                  weightGrad: weight.gradient, biasGrad: bias.gradient)
+        return needsInputGradient ? buffers.inputGrad : nil
+    }
+}

@@ -1,0 +1,64 @@
+import FERCore
+
+/// Whether a forward pass trains (batch statistics, dropout) or evaluates (running
+/// statistics, no dropout).
+public enum Mode: Sendable { case training, inference }
+
+/// What a forward pass needs besides its input.
+public struct PassContext: Sendable {
+    public var mode: Mode
+    /// Seeds the dropout masks: stream = step * 1024 + layer index, so each step and layer
+    /// draws a fresh, reproducible mask.
+    public var seed: UInt64
+    public var step: Int
+
+    public init(mode: Mode, seed: UInt64 = 0, step: Int = 0) {
+        self.mode = mode; self.seed = seed; self.step = step
+    }
+}
+
+/// One layer of a sequential network. A layer owns its parameters and, per batch size, the
+/// tensors its passes write (allocated on first use, reused for every later step, so no
+/// step allocates device memory). Shapes are per sample, NHWC ([height, width, channels])
+/// or [features].
+public protocol Layer: AnyObject {
+    /// PyTorch-style child name ("conv1", "bn1", ...), or a descriptive name for layers without parameters.
+    var name: String { get }
+    var parameters: [Parameter] { get }
+    /// Non-trainable state saved with the model (batch norm's running statistics).
+    var stateTensors: [StateTensor] { get }
+    func outputShape(for inputShape: [Int]) throws -> [Int]
+    /// Runs the forward pass and returns the layer's output tensor for this batch.
+    func forward(_ input: Tensor, context: PassContext) throws -> Tensor
+    /// Given the gradient of the output, writes parameter gradients and returns the input
+    /// gradient, or nil when `needsInputGradient` is false (the first layer).
+    func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor?
+}
+
+/// A named tensor that is part of a model but not trained by the optimiser.
+public struct StateTensor {
+    public let name: String
+    public let value: Tensor
+    /// How the tensor is stored in PyTorch's state_dict; the engine's own layout otherwise matches.
+    public let pytorchShape: [Int]
+}
+
+/// Allocates a layer's per-batch tensors once and hands the same ones back afterwards.
+final class BatchWorkspace<Buffers> {
+    private var byBatch: [Int: Buffers] = [:]
+    private let make: (Int) throws -> Buffers
+
+    init(_ make: @escaping (Int) throws -> Buffers) { self.make = make }
+
+    func buffers(batch: Int) throws -> Buffers {
+        if let existing = byBatch[batch] { return existing }
+        let created = try make(batch)
+        byBatch[batch] = created
+        return created
+    }
+}
+
+extension Tensor {
+    /// Leading dimension of an activation tensor.
+    var batch: Int { shape.first ?? 0 }
+}

@@ -1,0 +1,30 @@
+import FERCore
+
+/// Softmax cross-entropy with its per-batch output tensors. `loss` [1] and `correct` [1]
+/// stay on the device: the training loop reads them only when it reports.
+public final class SoftmaxCrossEntropyLoss {
+    let backend: Backend
+    public let classes: Int
+    public let classWeights: Tensor?
+    public struct Outputs { public let loss, logitsGrad, correct: Tensor }
+    private var workspace: BatchWorkspace<Outputs>
+
+    public init(backend: Backend, classes: Int, classWeights: [Float]? = nil) throws {
+        self.backend = backend
+        self.classes = classes
+        self.classWeights = try classWeights.map { try backend.tensor($0, [classes]) }
+        workspace = BatchWorkspace { batch in
+            Outputs(loss: try backend.makeTensor([1], .float32),
+                    logitsGrad: try backend.makeTensor([batch, classes], .float32),
+                    correct: try backend.makeTensor([1], .int32))
+        }
+    }
+
+    public func callAsFunction(logits: Tensor, labels: Tensor) throws -> Outputs {
+        let outputs = try workspace.buffers(batch: logits.batch)
+        try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes),
+                                        logits: logits, labels: labels, classWeights: classWeights,
+                                        loss: outputs.loss, logitsGrad: outputs.logitsGrad, correct: outputs.correct)
+        return outputs
+    }
+}

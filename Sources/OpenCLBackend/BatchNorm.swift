@@ -1,0 +1,60 @@
+import FERCore
+
+/// Batch norm; kernels in Kernels/batchnorm.cl. Training is a per-channel statistics
+/// reduction followed by an elementwise normalisation; backward likewise.
+extension OpenCLBackend {
+    public func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor,
+                                         savedMean: Tensor, savedInvStd: Tensor, runningMean: Tensor, runningVar: Tensor) throws {
+        let op = Op.batchNormForwardTraining
+        try g.validate(op: op.rawValue)
+        let x = try operand(input, g.count, op: op, "input")
+        let gm = try operand(gamma, g.channels, op: op, "gamma")
+        let bt = try operand(beta, g.channels, op: op, "beta")
+        let y = try operand(output, g.count, op: op, "output")
+        let mean = try operand(savedMean, g.channels, op: op, "savedMean")
+        let invStd = try operand(savedInvStd, g.channels, op: op, "savedInvStd")
+        let rMean = try operand(runningMean, g.channels, op: op, "runningMean")
+        let rVar = try operand(runningVar, g.channels, op: op, "runningVar")
+        try launch("batchnorm_statistics", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+                   global: [g.channels * tuning.reduction], local: [tuning.reduction],
+                   [x, .int(g.rows), .int(g.channels), .float(g.epsilon), .float(g.momentum), mean, invStd, rMean, rVar])
+        try launch("batchnorm_normalize", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+                   global: [g.count], local: [tuning.elementwise],
+                   [x, gm, bt, mean, invStd, y, .int(g.count), .int(g.channels)])
+    }
+
+    public func batchNormForwardInference(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor,
+                                          runningMean: Tensor, runningVar: Tensor, output: Tensor) throws {
+        let op = Op.batchNormForwardInference
+        guard g.rows > 0, g.channels > 0 else { throw BackendError.invalidArgument(op: op.rawValue, reason: "empty input") }
+        let x = try operand(input, g.count, op: op, "input")
+        let gm = try operand(gamma, g.channels, op: op, "gamma")
+        let bt = try operand(beta, g.channels, op: op, "beta")
+        let rMean = try operand(runningMean, g.channels, op: op, "runningMean")
+        let rVar = try operand(runningVar, g.channels, op: op, "runningVar")
+        let y = try operand(output, g.count, op: op, "output")
+        try launch("batchnorm_inference", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+                   global: [g.count], local: [tuning.elementwise],
+                   [x, gm, bt, rMean, rVar, .float(g.epsilon), y, .int(g.count), .int(g.channels)])
+    }
+
+    public func batchNormBackward(_ g: BatchNormGeometry, input: Tensor, outputGrad: Tensor, gamma: Tensor,
+                                  savedMean: Tensor, savedInvStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws {
+        let op = Op.batchNormBackward
+        try g.validate(op: op.rawValue)
+        let x = try operand(input, g.count, op: op, "input")
+        let dy = try operand(outputGrad, g.count, op: op, "outputGrad")
+        let gm = try operand(gamma, g.channels, op: op, "gamma")
+        let mean = try operand(savedMean, g.channels, op: op, "savedMean")
+        let invStd = try operand(savedInvStd, g.channels, op: op, "savedInvStd")
+        let dx = try operand(inputGrad, g.count, op: op, "inputGrad")
+        let dGamma = try operand(gammaGrad, g.channels, op: op, "gammaGrad")
+        let dBeta = try operand(betaGrad, g.channels, op: op, "betaGrad")
+        try launch("batchnorm_backward_reduce", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+                   global: [g.channels * tuning.reduction], local: [tuning.reduction],
+                   [x, dy, mean, invStd, .int(g.rows), .int(g.channels), dGamma, dBeta])
+        try launch("batchnorm_backward_data", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+                   global: [g.count], local: [tuning.elementwise],
+                   [x, dy, gm, mean, invStd, dGamma, dBeta, dx, .int(g.count), .int(g.rows), .int(g.channels)])
+    }
+}

@@ -1,0 +1,85 @@
+import COpenCL
+import FERCore
+
+/// The OpenCL implementation of `Backend`: one device, one context, one in-order queue.
+/// Ops enqueue kernels and return; only `read` and `finish` wait for the device.
+public final class OpenCLBackend: Backend {
+    public let device: DeviceInfo
+    public var name: String { device.name }
+    let tuning: Tuning
+    nonisolated(unsafe) let context: cl_context
+    nonisolated(unsafe) let queue: cl_command_queue
+    let programs: ProgramCache
+
+    /// - Parameters:
+    ///   - device: from `DeviceInfo.select`.
+    ///   - sources: kernel texts; the embedded copies unless overridden.
+    public init(device: DeviceInfo, sources: KernelSources = .embedded) throws {
+        self.device = device
+        self.tuning = Tuning(device: device)
+        var status: cl_int = 0
+        var deviceID: cl_device_id? = device.deviceID
+        guard let context = clCreateContext(nil, 1, &deviceID, nil, nil, &status), status == CL_SUCCESS else {
+            throw OpenCLError.call("clCreateContext(\(device.name))", code: status)
+        }
+        guard let queue = clCreateCommandQueue(context, device.deviceID, 0, &status), status == CL_SUCCESS else {
+            clReleaseContext(context)
+            throw OpenCLError.call("clCreateCommandQueue(\(device.name))", code: status)
+        }
+        self.context = context
+        self.queue = queue
+        self.programs = ProgramCache(context: context, device: device, sources: sources)
+    }
+
+    /// The device chosen by `--device` (index or name substring; nil picks the default).
+    public convenience init(deviceRequest: String?, sources: KernelSources = .embedded) throws {
+        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources)
+    }
+
+    deinit {
+        clFinish(queue)
+        clReleaseCommandQueue(queue)
+        clReleaseContext(context)
+    }
+
+    public func makeTensor(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw BackendError.invalidArgument(op: "makeTensor", reason: "negative dimension in \(shape)")
+        }
+        let byteCount = shape.reduce(1, *) * dtype.byteSize
+        let buffer = try DeviceBuffer(context: context, byteCount: byteCount)
+        var zero: UInt8 = 0
+        try check(clEnqueueFillBuffer(queue, buffer.memory, &zero, 1, 0, max(byteCount, 1), 0, nil, nil), "clEnqueueFillBuffer")
+        return Tensor(shape: shape, dtype: dtype, storage: buffer, owner: ObjectIdentifier(self))
+    }
+
+    public func write(_ tensor: Tensor, from bytes: UnsafeRawBufferPointer) throws {
+        let buffer = try deviceBuffer(tensor, op: "write", "tensor")
+        guard bytes.count == buffer.byteCount else {
+            throw BackendError.hostBufferSize(op: "write", expectedBytes: buffer.byteCount, actualBytes: bytes.count)
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        // Blocking so that the caller may free its host array as soon as this returns.
+        try check(clEnqueueWriteBuffer(queue, buffer.memory, cl_bool(CL_TRUE), 0, bytes.count, base, 0, nil, nil), "clEnqueueWriteBuffer")
+    }
+
+    public func read(_ tensor: Tensor, into bytes: UnsafeMutableRawBufferPointer) throws {
+        let buffer = try deviceBuffer(tensor, op: "read", "tensor")
+        guard bytes.count == buffer.byteCount else {
+            throw BackendError.hostBufferSize(op: "read", expectedBytes: buffer.byteCount, actualBytes: bytes.count)
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        try check(clEnqueueReadBuffer(queue, buffer.memory, cl_bool(CL_TRUE), 0, bytes.count, base, 0, nil, nil), "clEnqueueReadBuffer")
+    }
+
+    public func finish() throws {
+        try check(clFinish(queue), "clFinish")
+    }
+
+    func deviceBuffer(_ tensor: Tensor, op: String, _ operand: String) throws -> DeviceBuffer {
+        guard tensor.owner == ObjectIdentifier(self), let buffer = tensor.storage as? DeviceBuffer else {
+            throw BackendError.foreignTensor(op: op, operand: operand)
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,49 @@
+import FERCore
+
+/// Softmax cross-entropy with optional class weights w (all 1 when absent):
+///   p = softmax(z_n), loss = sum_n w[y_n] * -log p[n, y_n] / W with W = sum_n w[y_n],
+///   dz[n, k] = w[y_n] * (p[n, k] - [k == y_n]) / W.
+/// The log-sum-exp is shifted by the row maximum so large logits do not overflow.
+extension ReferenceBackend {
+    public func softmaxCrossEntropy(_ g: SoftmaxCrossEntropyGeometry, logits: Tensor, labels: Tensor, classWeights: Tensor?,
+                                    loss: Tensor, logitsGrad: Tensor, correct: Tensor) throws {
+        let op = Op.softmaxCrossEntropy
+        try g.validate(op: op.rawValue)
+        let z = try floats(logits, g.batch * g.classes, op: op, "logits")
+        let y = try int32s(labels, g.batch, op: op, "labels")
+        let w = try classWeights.map { try floats($0, g.classes, op: op, "classWeights") }
+        let l = try floats(loss, 1, op: op, "loss")
+        let dz = try floats(logitsGrad, g.batch * g.classes, op: op, "logitsGrad")
+        let hits = try int32s(correct, 1, op: op, "correct")
+        for n in 0..<g.batch where !(0..<g.classes).contains(Int(y[n])) {
+            throw BackendError.invalidArgument(op: op.rawValue, reason: "label \(y[n]) of row \(n) outside 0..<\(g.classes)")
+        }
+        func weight(_ n: Int) -> Double { Double(w?[Int(y[n])] ?? 1) }
+        let totalWeight = (0..<g.batch).reduce(0.0) { $0 + weight($1) }
+        var lossSum = 0.0
+        var hitCount: Int32 = 0
+        for n in 0..<g.batch {
+            let row = n * g.classes
+            var maxLogit = Double(z[row]), best = 0
+            for k in 1..<g.classes where Double(z[row + k]) > maxLogit { maxLogit = Double(z[row + k]); best = k }
+            var expSum = 0.0
+            for k in 0..<g.classes { expSum += exp(Double(z[row + k]) - maxLogit) }
+            let label = Int(y[n])
+            lossSum += weight(n) * (log(expSum) + maxLogit - Double(z[row + label]))
+            if best == label { hitCount += 1 }
+            let scale = totalWeight > 0 ? weight(n) / totalWeight : 0
+            for k in 0..<g.classes {
+                let p = exp(Double(z[row + k]) - maxLogit) / expSum
+                dz[row + k] = Float(scale * (p - (k == label ? 1 : 0)))
+            }
+        }
+        l[0] = Float(totalWeight > 0 ? lossSum / totalWeight : 0)
+        hits[0] = hitCount
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,203 @@
+import FERCore
+
+/// The per-op half of `fer-cl verify`: every op of `Op`, on awkward shapes (odd sizes,
+/// stride 2, 1x1 kernels, sizes that are not multiples of any work-group size), from inputs
+/// drawn from a fixed seed.
+public struct OpChecks {
+    let harness: OpHarness
+    var inputs: RandomInputs
+
+    public init(reference: Backend, candidate: Backend, seed: UInt64 = 2013) {
+        harness = OpHarness(reference: reference, candidate: candidate)
+        inputs = RandomInputs(seed: seed)
+    }
+
+    static let convGeometries = [
+        Conv2dGeometry(batch: 2, height: 7, width: 5, inChannels: 3, outChannels: 6),
+        Conv2dGeometry(batch: 3, height: 9, width: 6, inChannels: 5, outChannels: 4, stride: 2, padding: 1),
+        Conv2dGeometry(batch: 1, height: 6, width: 7, inChannels: 2, outChannels: 3, kernelHeight: 1, kernelWidth: 1, padding: 0),
+        Conv2dGeometry(batch: 2, height: 8, width: 8, inChannels: 17, outChannels: 33, kernelHeight: 5, kernelWidth: 5, padding: 2),
+    ]
+    static let batchNormGeometries = [BatchNormGeometry(rows: 37, channels: 5), BatchNormGeometry(rows: 72, channels: 7, momentum: 0.25)]
+    static let poolGeometries = [PoolGeometry(batch: 2, height: 7, width: 9, channels: 3), PoolGeometry(batch: 1, height: 4, width: 4, channels: 5)]
+    static let denseGeometries = [DenseGeometry(batch: 3, inFeatures: 13, outFeatures: 7), DenseGeometry(batch: 5, inFeatures: 37, outFeatures: 17)]
+
+    /// All comparisons of one op. The switch is exhaustive: a new op must bring its check.
+    public mutating func run(_ op: Op) throws -> [Comparison] {
+        let label = op.rawValue
+        switch op {
+        case .conv2dForward:
+            return try Self.convGeometries.flatMap { g in
+                try harness.compare("\(label) \(g)", [
+                    .input("input", inputs.uniform(g.inputCount), [g.inputCount]),
+                    .input("weight", inputs.uniform(g.weightCount), [g.weightCount]),
+                    .input("bias", inputs.uniform(g.outChannels), [g.outChannels]),
+                    .output("output", [g.outputCount]),
+                ]) { b, t in try b.conv2dForward(g, input: t["input"]!, weight: t["weight"]!, bias: t["bias"]!, output: t["output"]!) }
+            }
+        case .conv2dBackwardData:
+            return try Self.convGeometries.flatMap { g in
+                try harness.compare("\(label) \(g)", [
+                    .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
+                    .input("weight", inputs.uniform(g.weightCount), [g.weightCount]),
+                    .output("inputGrad", [g.inputCount]),
+                ]) { b, t in try b.conv2dBackwardData(g, outputGrad: t["outputGrad"]!, weight: t["weight"]!, inputGrad: t["inputGrad"]!) }
+            }
+        case .conv2dBackwardWeights:
+            return try Self.convGeometries.flatMap { g in
+                try harness.compare("\(label) \(g)", [
+                    .input("input", inputs.uniform(g.inputCount), [g.inputCount]),
+                    .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
+                    .output("weightGrad", [g.weightCount]),
+                    .output("biasGrad", [g.outChannels]),
+                ]) { b, t in
+                    try b.conv2dBackwardWeights(g, input: t["input"]!, outputGrad: t["outputGrad"]!,
+                                                weightGrad: t["weightGrad"]!, biasGrad: t["biasGrad"]!)
+                }
+            }
+        case .batchNormForwardTraining:
+            return try Self.batchNormGeometries.flatMap { g in
+                try harness.compare("\(label) \(g.rows)x\(g.channels)", [
+                    .input("input", inputs.uniform(g.count, -2, 3), [g.count]),
+                    .input("gamma", inputs.uniform(g.channels, 0.5, 1.5), [g.channels]),
+                    .input("beta", inputs.uniform(g.channels), [g.channels]),
+                    .output("output", [g.count]), .output("savedMean", [g.channels]), .output("savedInvStd", [g.channels]),
+                    .inOut("runningMean", inputs.uniform(g.channels), [g.channels]),
+                    .inOut("runningVar", inputs.uniform(g.channels, 0.5, 2), [g.channels]),
+                ]) { b, t in
+                    try b.batchNormForwardTraining(g, input: t["input"]!, gamma: t["gamma"]!, beta: t["beta"]!, output: t["output"]!,
+                                                   savedMean: t["savedMean"]!, savedInvStd: t["savedInvStd"]!,
+                                                   runningMean: t["runningMean"]!, runningVar: t["runningVar"]!)
+                }
+            }
+        case .batchNormForwardInference:
+            return try Self.batchNormGeometries.flatMap { g in
+                try harness.compare("\(label) \(g.rows)x\(g.channels)", [
+                    .input("input", inputs.uniform(g.count, -2, 3), [g.count]),
+                    .input("gamma", inputs.uniform(g.channels, 0.5, 1.5), [g.channels]),
+                    .input("beta", inputs.uniform(g.channels), [g.channels]),
+                    .input("runningMean", inputs.uniform(g.channels), [g.channels]),
+                    .input("runningVar", inputs.uniform(g.channels, 0.5, 2), [g.channels]),
+                    .output("output", [g.count]),
+                ]) { b, t in
+                    try b.batchNormForwardInference(g, input: t["input"]!, gamma: t["gamma"]!, beta: t["beta"]!,
+                                                    runningMean: t["runningMean"]!, runningVar: t["runningVar"]!, output: t["output"]!)
+                }
+            }
+        case .batchNormBackward:
+            return try Self.batchNormGeometries.flatMap { g in
+                let x = inputs.uniform(g.count, -2, 3)
+                let (mean, invStd) = Self.statistics(x, g)
+                return try harness.compare("\(label) \(g.rows)x\(g.channels)", [
+                    .input("input", x, [g.count]),
+                    .input("outputGrad", inputs.uniform(g.count), [g.count]),
+                    .input("gamma", inputs.uniform(g.channels, 0.5, 1.5), [g.channels]),
+                    .input("savedMean", mean, [g.channels]), .input("savedInvStd", invStd, [g.channels]),
+                    .output("inputGrad", [g.count]), .output("gammaGrad", [g.channels]), .output("betaGrad", [g.channels]),
+                ]) { b, t in
+                    try b.batchNormBackward(g, input: t["input"]!, outputGrad: t["outputGrad"]!, gamma: t["gamma"]!,
+                                            savedMean: t["savedMean"]!, savedInvStd: t["savedInvStd"]!,
+                                            inputGrad: t["inputGrad"]!, gammaGrad: t["gammaGrad"]!, betaGrad: t["betaGrad"]!)
+                }
+            }
+        case .reluForward:
+            return try harness.compare("\(label) 1001", [.input("input", inputs.awayFromZero(1001), [1001]), .output("output", [1001])]) { b, t in
+                try b.reluForward(input: t["input"]!, output: t["output"]!)
+            }
+        case .reluBackward:
+            return try harness.compare("\(label) 1001", [
+                .input("output", inputs.awayFromZero(1001).map { max($0, 0) }, [1001]),
+                .input("outputGrad", inputs.uniform(1001), [1001]), .output("inputGrad", [1001]),
+            ]) { b, t in try b.reluBackward(output: t["output"]!, outputGrad: t["outputGrad"]!, inputGrad: t["inputGrad"]!) }
+        case .dropoutForward, .dropoutBackward:
+            let p = DropoutParameters(count: 1003, rate: 0.3, seed: 0x1234_5678_9ABC, stream: 77)
+            return try harness.compare("\(label) 1003 rate 0.3", [.input("source", inputs.uniform(1003), [1003]), .output("target", [1003])]) { b, t in
+                if op == .dropoutForward {
+                    try b.dropoutForward(p, input: t["source"]!, output: t["target"]!)
+                } else {
+                    try b.dropoutBackward(p, outputGrad: t["source"]!, inputGrad: t["target"]!)
+                }
+            }
+        case .maxPoolForward:
+            return try Self.poolGeometries.flatMap { g in
+                try harness.compare("\(label) n\(g.batch) \(g.height)x\(g.width)x\(g.channels)", [
+                    .input("input", inputs.distinct(g.inputCount), [g.inputCount]),
+                    .output("output", [g.outputCount]), .output("argmax", [g.outputCount], .int32),
+                ]) { b, t in try b.maxPoolForward(g, input: t["input"]!, output: t["output"]!, argmax: t["argmax"]!) }
+            }
+        case .maxPoolBackward:
+            return try Self.poolGeometries.flatMap { g in
+                try harness.compare("\(label) n\(g.batch) \(g.height)x\(g.width)x\(g.channels)", [
+                    .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
+                    .input("argmax", (0..<g.outputCount).map { _ in Int32(inputs.generator.next() % 4) }, [g.outputCount]),
+                    .output("inputGrad", [g.inputCount]),
+                ]) { b, t in try b.maxPoolBackward(g, outputGrad: t["outputGrad"]!, argmax: t["argmax"]!, inputGrad: t["inputGrad"]!) }
+            }
+        case .denseForward:
+            return try Self.denseGeometries.flatMap { g in
+                try harness.compare("\(label) \(g.batch)x\(g.inFeatures)->\(g.outFeatures)", [
+                    .input("input", inputs.uniform(g.batch * g.inFeatures), [g.batch, g.inFeatures]),
+                    .input("weight", inputs.uniform(g.inFeatures * g.outFeatures), [g.inFeatures, g.outFeatures]),
+                    .input("bias", inputs.uniform(g.outFeatures), [g.outFeatures]),
+                    .output("output", [g.batch, g.outFeatures]),
+                ]) { b, t in try b.denseForward(g, input: t["input"]!, weight: t["weight"]!, bias: t["bias"]!, output: t["output"]!) }
+            }
+        case .denseBackward:
+            return try Self.denseGeometries.flatMap { g in
+                try harness.compare("\(label) \(g.batch)x\(g.inFeatures)->\(g.outFeatures)", [
+                    .input("input", inputs.uniform(g.batch * g.inFeatures), [g.batch, g.inFeatures]),
+                    .input("weight", inputs.uniform(g.inFeatures * g.outFeatures), [g.inFeatures, g.outFeatures]),
+                    .input("outputGrad", inputs.uniform(g.batch * g.outFeatures), [g.batch, g.outFeatures]),
+                    .output("inputGrad", [g.batch, g.inFeatures]), .output("weightGrad", [g.inFeatures, g.outFeatures]),
+                    .output("biasGrad", [g.outFeatures]),
+                ]) { b, t in
+                    try b.denseBackward(g, input: t["input"]!, weight: t["weight"]!, outputGrad: t["outputGrad"]!,
+                                        inputGrad: t["inputGrad"]!, weightGrad: t["weightGrad"]!, biasGrad: t["biasGrad"]!)
+                }
+            }
+        case .softmaxCrossEntropy:
+            let g = SoftmaxCrossEntropyGeometry(batch: 9, classes: 7)
+            var logits = inputs.uniform(g.batch * g.classes, -4, 4)
+            logits[3] = 60; logits[10] = -55  // large logits must not overflow
+            let labels = inputs.labels(g.batch, classes: g.classes)
+            let weights = inputs.uniform(g.classes, 0.2, 3)
+            return try [false, true].flatMap { weighted in
+                try harness.compare("\(label) 9x7\(weighted ? " weighted" : "")", [
+                    .input("logits", logits, [g.batch, g.classes]), .input("labels", labels, [g.batch]),
+                    .input("classWeights", weights, [g.classes]),
+                    .output("loss", [1]), .output("logitsGrad", [g.batch, g.classes]), .output("correct", [1], .int32),
+                ]) { b, t in
+                    try b.softmaxCrossEntropy(g, logits: t["logits"]!, labels: t["labels"]!, classWeights: weighted ? t["classWeights"]! : nil,
+                                              loss: t["loss"]!, logitsGrad: t["logitsGrad"]!, correct: t["correct"]!)
+                }
+            }
+        case .adamStep:
+            let variants = [AdamHyperparameters(learningRate: 1e-3, weightDecay: 0.01, step: 3),
+                            AdamHyperparameters(learningRate: 3e-4, weightDecay: 0.05, decoupledWeightDecay: true, step: 1)]
+            return try variants.flatMap { h in
+                let count = 1000
+                return try harness.compare("\(label) \(h.decoupledWeightDecay ? "adamw" : "adam") t\(h.step)", [
+                    .inOut("parameter", inputs.uniform(count), [count]), .input("gradient", inputs.uniform(count, -0.1, 0.1), [count]),
+                    .inOut("firstMoment", inputs.uniform(count, -0.01, 0.01), [count]),
+                    .inOut("secondMoment", inputs.uniform(count, 0, 1e-4), [count]),
+                ]) { b, t in
+                    try b.adamStep(h, parameter: t["parameter"]!, gradient: t["gradient"]!,
+                                   firstMoment: t["firstMoment"]!, secondMoment: t["secondMoment"]!)
+                }
+            }
+        }
+    }
+
+    /// Per-channel mean and 1/sqrt(var + eps) of a [rows, channels] input, as the forward pass saves them.
+    static func statistics(_ x: [Float], _ g: BatchNormGeometry) -> ([Float], [Float]) {
+        var mean = [Float](repeating: 0, count: g.channels), invStd = mean
+        for c in 0..<g.channels {
+            let column = stride(from: c, to: x.count, by: g.channels).map { Double(x[$0]) }
+            let mu = column.reduce(0, +) / Double(g.rows)
+            let variance = column.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(g.rows)
+            mean[c] = Float(mu)
+            invStd[c] = Float(1 / (variance + Double(g.epsilon)).squareRoot())
+        }
+        return (mean, invStd)
+    }
+}

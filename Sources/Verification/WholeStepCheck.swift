@@ -1,0 +1,196 @@
+import FERCore
+import FERModel
+
+/// The whole-network half of `fer-cl verify`: one training step of an architecture (forward,
+/// loss, backward, Adam) on both backends from the same initial weights and batch, compared
+/// layer by layer.
+///
+/// The two networks run in lockstep. After each layer's forward pass its outputs are
+/// compared. ReLU and max-pool make discrete decisions (y > 0, which window element is the
+/// largest); where float32 rounding puts a value within rounding of the decision boundary
+/// the backends may decide differently, and the backward pass then routes a whole gradient
+/// element differently. Each differing decision is accepted only if the reference's margin
+/// is below `Tolerance.decisionMargin` of the tensor's magnitude (a near-tie, counted in
+/// the note); the reference then adopts the candidate's decision so that the backward
+/// comparison measures arithmetic, not a coin flip. Any other difference fails.
+///
+/// Updated parameters after a first Adam step move by lr * g / (|g| + eps), about
+/// lr * sign(g): an element whose gradient is at rounding-noise level, or near Adam's eps
+/// where the update is steep in g, may land up to 2 * lr apart. Such an element (reference
+/// |g| at most 10x the largest gradient difference between the backends for that tensor,
+/// or at most 100 * eps) is checked only to have moved no more than 2 * lr, and counted in the
+/// note; all others use the plain rule.
+public struct WholeStepCheck {
+    let reference: Backend
+    let candidate: Backend
+    public var architecture: Architecture = .seed
+    public var batch = 4
+    public var seed: UInt64 = 2013
+    public var hyperparameters = AdamHyperparameters(learningRate: 1e-3)
+
+    public init(reference: Backend, candidate: Backend) {
+        self.reference = reference
+        self.candidate = candidate
+    }
+
+    public func run() throws -> [Comparison] {
+        let ref = try architecture.build(on: reference)
+        let cand = try architecture.build(on: candidate)
+        try ref.initialize(seed: seed)
+        for (r, c) in zip(ref.parameters, cand.parameters) {
+            try candidate.upload(try reference.floats(r.value), to: c.value)
+        }
+        var inputs = RandomInputs(seed: seed ^ 0x5EED)
+        let imageCount = batch * ref.inputShape.reduce(1, *)
+        let images = inputs.uniform(imageCount, 0, 1)
+        let labels = inputs.labels(batch, classes: ref.classes)
+        let context = PassContext(mode: .training, seed: seed, step: 1)
+        var comparisons: [Comparison] = []
+
+        // Forward, layer by layer.
+        var xr = try reference.tensor(images, [batch] + ref.inputShape)
+        var xc = try candidate.tensor(images, [batch] + cand.inputShape)
+        for (lr, lc) in zip(ref.layers, cand.layers) {
+            let inputRef = try reference.floats(xr)
+            let yr = try lr.forward(xr, context: context)
+            let yc = try lc.forward(xc, context: context)
+            var note = ""
+            if lr is ReLULayer {
+                note = try reconcileReLU(inputRef: inputRef, yr: yr, yc: yc)
+            } else if let pool = lr as? MaxPoolLayer, let poolCandidate = lc as? MaxPoolLayer {
+                note = try reconcileMaxPool(inputRef: inputRef, pool: pool, poolCandidate: poolCandidate, yr: yr, yc: yc)
+            }
+            if !(lr is FlattenLayer) {
+                comparisons.append(.floats("\(lr.name) output", try candidate.floats(yc), try reference.floats(yr),
+                                           tolerance: Tolerance.stepForward, note: note))
+            }
+            for (sr, sc) in zip(lr.stateTensors, lc.stateTensors) {
+                comparisons.append(.floats(sr.name, try candidate.floats(sc.value), try reference.floats(sr.value), tolerance: Tolerance.stepForward))
+            }
+            xr = yr
+            xc = yc
+        }
+
+        // Loss and its gradient.
+        let lossRef = try SoftmaxCrossEntropyLoss(backend: reference, classes: ref.classes)
+        let lossCand = try SoftmaxCrossEntropyLoss(backend: candidate, classes: cand.classes)
+        let outRef = try lossRef(logits: xr, labels: try reference.intTensor(labels, [batch]))
+        let outCand = try lossCand(logits: xc, labels: try candidate.intTensor(labels, [batch]))
+        comparisons.append(.floats("loss", try candidate.floats(outCand.loss), try reference.floats(outRef.loss), tolerance: Tolerance.stepForward))
+        comparisons.append(.floats("logits grad", try candidate.floats(outCand.logitsGrad), try reference.floats(outRef.logitsGrad),
+                                   tolerance: Tolerance.stepGradient))
+
+        // Backward, layer by layer.
+        var gr: Tensor? = outRef.logitsGrad
+        var gc: Tensor? = outCand.logitsGrad
+        let biasesBeforeBatchNorm = Self.biasesFeedingBatchNorm(ref)
+        for (index, (lr, lc)) in zip(ref.layers, cand.layers).enumerated().reversed() {
+            guard let dyr = gr, let dyc = gc else { break }
+            let outputGradRef = try reference.floats(dyr)
+            gr = try lr.backward(dyr, needsInputGradient: index > 0, context: context)
+            gc = try lc.backward(dyc, needsInputGradient: index > 0, context: context)
+            for (pr, pc) in zip(lr.parameters, lc.parameters) {
+                var scale: Float? = nil, note = ""
+                if biasesBeforeBatchNorm.contains(pr.name) {
+                    // Mathematically zero (batch norm removes any constant shift): measure against the
+                    // sum of the magnitudes of the terms it sums.
+                    scale = Self.largestColumnMagnitudeSum(outputGradRef, columns: pr.count)
+                    note = "cancelling sum: scale = max_c sum|dy|"
+                }
+                comparisons.append(.floats("\(pr.name) grad", try candidate.floats(pc.gradient), try reference.floats(pr.gradient),
+                                           tolerance: Tolerance.stepGradient, scale: scale, note: note))
+            }
+            if let gr, let gc, !(lr is FlattenLayer), !(lr is DropoutLayer && index == 0) {
+                comparisons.append(.floats("\(lr.name) input grad", try candidate.floats(gc), try reference.floats(gr),
+                                           tolerance: Tolerance.stepGradient))
+            }
+        }
+
+        // Adam.
+        let gradientsRef = try ref.parameters.map { try reference.floats($0.gradient) }
+        let gradientErrors = try zip(ref.parameters, cand.parameters).map { pr, pc -> Float in
+            let a = try candidate.floats(pc.gradient), b = try reference.floats(pr.gradient)
+            return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+        }
+        try AdamOptimizer(hyperparameters).update(ref.parameters, on: reference)
+        try AdamOptimizer(hyperparameters).update(cand.parameters, on: candidate)
+        for (index, (pr, pc)) in zip(ref.parameters, cand.parameters).enumerated() {
+            comparisons.append(compareUpdated(pr.name, try candidate.floats(pc.value), try reference.floats(pr.value),
+                                              gradient: gradientsRef[index], gradientNoise: gradientErrors[index]))
+        }
+        return comparisons
+    }
+
+    /// Parameters whose gradient is a cancelling sum: conv biases directly followed by batch norm.
+    static func biasesFeedingBatchNorm(_ network: Network) -> Set<String> {
+        var names: Set<String> = []
+        for (layer, next) in zip(network.layers, network.layers.dropFirst()) where next is BatchNormLayer {
+            if let conv = layer as? Conv2dLayer { names.insert(conv.bias.name) }
+        }
+        return names
+    }
+
+    static func largestColumnMagnitudeSum(_ values: [Float], columns: Int) -> Float {
+        var sums = [Float](repeating: 0, count: columns)
+        for (index, value) in values.enumerated() { sums[index % columns] += abs(value) }
+        return sums.max() ?? 0
+    }
+
+    private func reconcileReLU(inputRef: [Float], yr: Tensor, yc: Tensor) throws -> String {
+        let a = try candidate.floats(yc), b = try reference.floats(yr)
+        let margin = Tolerance.decisionMargin * maxMagnitude(inputRef)
+        var flips = 0, unexplained = 0
+        for i in 0..<a.count where (a[i] > 0) != (b[i] > 0) {
+            flips += 1
+            if abs(inputRef[i]) > margin { unexplained += 1 }
+        }
+        guard flips > 0 else { return "" }
+        guard unexplained == 0 else { return "\(unexplained) decisions differ away from the boundary" }
+        try reference.upload(a, to: yr)
+        return "\(flips) near-tie decisions shared"
+    }
+
+    private func reconcileMaxPool(inputRef: [Float], pool: MaxPoolLayer, poolCandidate: MaxPoolLayer, yr: Tensor, yc: Tensor) throws -> String {
+        guard let argRef = try pool.lastArgmax(), let argCand = try poolCandidate.lastArgmax() else { return "" }
+        let comparison = Comparison.ints("argmax", try candidate.ints(argCand), try reference.ints(argRef))
+        guard !comparison.passed else { return "" }
+        // A differing window choice is legitimate when the two chosen values are equal to within rounding.
+        let a = try candidate.ints(argCand), b = try reference.ints(argRef)
+        let channels = yr.shape[3], outHeight = yr.shape[1], outWidth = yr.shape[2]
+        let height = pool.inputShape[0], width = pool.inputShape[1]
+        let margin = Tolerance.decisionMargin * maxMagnitude(inputRef)
+        var flips = 0, unexplained = 0
+        for e in 0..<a.count where a[e] != b[e] {
+            flips += 1
+            let c = e % channels, ox = (e / channels) % outWidth, oy = (e / (channels * outWidth)) % outHeight
+            let n = e / (channels * outWidth * outHeight)
+            func value(_ position: Int32) -> Float {
+                inputRef[((n * height + 2 * oy + Int(position) / 2) * width + 2 * ox + Int(position) % 2) * channels + c]
+            }
+            if abs(value(a[e]) - value(b[e])) > margin { unexplained += 1 }
+        }
+        guard unexplained == 0 else { return "\(unexplained) window choices differ away from a tie" }
+        try reference.upload(a, to: argRef)
+        try reference.upload(try candidate.floats(yc), to: yr)
+        return "\(flips) near-tie window choices shared"
+    }
+
+    private func compareUpdated(_ name: String, _ a: [Float], _ b: [Float], gradient: [Float], gradientNoise: Float) -> Comparison {
+        let scale = max(maxMagnitude(b), 1e-12)
+        let allowedNoise = max(10 * gradientNoise, 100 * hyperparameters.epsilon)
+        let signFlipDistance = 2 * hyperparameters.learningRate * (1 + Tolerance.stepGradient)
+        var worst: Float = 0, noiseLevel = 0
+        for i in 0..<a.count {
+            let d = abs(a[i] - b[i])
+            if d.isNaN { return Comparison(name: "\(name) updated", error: .infinity, tolerance: Tolerance.stepGradient) }
+            if gradient[i] != 0, abs(gradient[i]) <= allowedNoise {
+                noiseLevel += 1
+                if d > signFlipDistance { worst = .infinity }
+                continue
+            }
+            worst = max(worst, d / scale)
+        }
+        let note = noiseLevel > 0 ? "\(noiseLevel) with noise-level |g|: moved <= 2 lr" : ""
+        return Comparison(name: "\(name) updated", error: worst, tolerance: Tolerance.stepGradient, note: note)
+    }
+}
