@@ -67,6 +67,14 @@ public protocol Backend: AnyObject {
     func softmaxCrossEntropy(_ g: SoftmaxCrossEntropyGeometry, logits: Tensor, labels: Tensor, classWeights: Tensor?,
                              loss: Tensor, logitsGrad: Tensor, correct: Tensor) throws
 
+    // MARK: data
+    /// Gathers images[indices[b]] (uint8 [imageCount, height, width]) and labels[indices[b]]
+    /// into a float batch [batch, height, width, 1] and int32 labels [batch], augmenting and
+    /// normalising each image as `AugmentParameters` describes. Indices outside the dataset
+    /// are an error the host must catch first (the kernel writes zeros for them).
+    func augmentBatch(_ p: AugmentParameters, images: Tensor, labels: Tensor, indices: Tensor,
+                      output: Tensor, outputLabels: Tensor) throws
+
     // MARK: optimiser
     /// Updates parameter, first and second moments in place.
     func adamStep(_ h: AdamHyperparameters, parameter: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor) throws

@@ -17,4 +17,5 @@ public enum Op: String, CaseIterable, Sendable {
     case denseBackward = "dense_backward"
     case softmaxCrossEntropy = "softmax_cross_entropy"
     case adamStep = "adam_step"
+    case augmentBatch = "augment_batch"
 }

@@ -171,6 +171,20 @@ public struct OpChecks {
                                               loss: t["loss"]!, logitsGrad: t["logitsGrad"]!, correct: t["correct"]!)
                 }
             }
+        case .augmentBatch:
+            let imageCount = 9
+            return try Self.augmentVariants(imageCount: imageCount, seed: 99).flatMap { name, p in
+                let pixels = (0..<imageCount * p.pixelsPerImage).map { _ in UInt8(truncatingIfNeeded: inputs.generator.next()) }
+                return try harness.compare("\(label) \(name) \(p.batch)x\(p.height)x\(p.width)", [
+                    .input("images", pixels, [imageCount, p.height, p.width]),
+                    .input("labels", inputs.labels(imageCount, classes: 7), [imageCount]),
+                    .input("indices", [4, 0, 8, 4, 2, 7] as [Int32], [p.batch]),
+                    .output("output", [p.batch, p.height, p.width, 1]), .output("outputLabels", [p.batch], .int32),
+                ]) { b, t in
+                    try b.augmentBatch(p, images: t["images"]!, labels: t["labels"]!, indices: t["indices"]!,
+                                       output: t["output"]!, outputLabels: t["outputLabels"]!)
+                }
+            }
         case .adamStep:
             let variants = [AdamHyperparameters(learningRate: 1e-3, weightDecay: 0.01, step: 3),
                             AdamHyperparameters(learningRate: 3e-4, weightDecay: 0.05, decoupledWeightDecay: true, step: 1)]
@@ -186,6 +200,21 @@ public struct OpChecks {
                 }
             }
         }
+    }
+
+    /// Identity (evaluation: gather and normalise only) and every augmentation at once, on
+    /// odd-sized images with repeated indices.
+    static func augmentVariants(imageCount: Int, seed: UInt64) -> [(String, AugmentParameters)] {
+        var plain = AugmentParameters(batch: 6, imageCount: imageCount, height: 13, width: 11, seed: seed, epoch: 3)
+        plain.mean = 0.5
+        plain.std = 0.25
+        var augmented = plain
+        augmented.flipProbability = 0.5
+        augmented.minRotation = -15; augmented.maxRotation = 15
+        augmented.minScale = 0.9; augmented.maxScale = 1.1
+        augmented.maxTranslation = 3
+        augmented.cropPadding = 4
+        return [("gather+normalise", plain), ("flip+affine+crop", augmented)]
     }
 
     /// Per-channel mean and 1/sqrt(var + eps) of a [rows, channels] input, as the forward pass saves them.

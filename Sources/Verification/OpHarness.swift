@@ -2,7 +2,7 @@ import FERCore
 
 /// A host-side operand of an op check: uploaded identically to both backends.
 struct HostTensor {
-    enum Values { case floats([Float]), ints([Int32]) }
+    enum Values { case floats([Float]), ints([Int32]), bytes([UInt8]) }
     let name: String
     let shape: [Int]
     let values: Values
@@ -14,6 +14,9 @@ struct HostTensor {
     }
     static func input(_ name: String, _ values: [Int32], _ shape: [Int]) -> HostTensor {
         HostTensor(name: name, shape: shape, values: .ints(values), isOutput: false)
+    }
+    static func input(_ name: String, _ values: [UInt8], _ shape: [Int]) -> HostTensor {
+        HostTensor(name: name, shape: shape, values: .bytes(values), isOutput: false)
     }
     static func output(_ name: String, _ shape: [Int], _ dtype: DType = .float32) -> HostTensor {
         let count = shape.reduce(1, *)
@@ -45,6 +48,8 @@ struct OpHarness {
             case .floats:
                 comparisons.append(.floats(name, try candidate.floats(candidateTensors[operand.name]!),
                                            try reference.floats(referenceTensors[operand.name]!), tolerance: tolerance))
+            case .bytes:
+                preconditionFailure("uint8 tensors are inputs only")
             case .ints:
                 comparisons.append(.ints(name, try candidate.ints(candidateTensors[operand.name]!),
                                          try reference.ints(referenceTensors[operand.name]!)))
@@ -59,6 +64,10 @@ struct OpHarness {
             switch operand.values {
             case let .floats(values): tensors[operand.name] = try backend.tensor(values, operand.shape)
             case let .ints(values): tensors[operand.name] = try backend.intTensor(values, operand.shape)
+            case let .bytes(values):
+                let tensor = try backend.makeTensor(operand.shape, .uint8)
+                try backend.upload(values, to: tensor)
+                tensors[operand.name] = tensor
             }
         }
         return tensors
