@@ -35,10 +35,11 @@ let package = Package(
             plugins: ["EmbedKernels"]
         ),
         .target(name: "FERModel", dependencies: ["FERCore"]),
+        .target(name: "FERTrain", dependencies: ["FERCore", "FERModel", "FERData"]),
         .target(name: "Verification", dependencies: ["FERCore", "FERModel", "ReferenceBackend", "OpenCLBackend"]),
         .executableTarget(
             name: "fer-cl",
-            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification"],
+            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification", "FERData", "FERTrain"],
             // The CLI is single-threaded top-level code that touches C's stdout; Swift 5 mode
             // spares it actor annotations that would say nothing.
             swiftSettings: [.swiftLanguageMode(.v5)]

@@ -72,6 +72,19 @@ struct ParsedArguments {
         return value
     }
 
+    func optionalInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard values[name] != nil else { return nil }
+        return try int(name, default: 0, range: range)
+    }
+
+    func float(_ name: String, default fallback: Float) throws -> Float {
+        guard let text = values[name] else { return fallback }
+        guard let value = Float(text), value.isFinite else {
+            throw UsageError(message: "--\(name) must be a number, got '\(text)'", command: command)
+        }
+        return value
+    }
+
     func uint64(_ name: String, default fallback: UInt64) throws -> UInt64 {
         guard let text = values[name] else { return fallback }
         guard let value = UInt64(text) else {
@@ -88,6 +101,8 @@ protocol Command {
     static var usage: String { get }
     static var options: [OptionSpec] { get }
     static var discussion: String { get }
+    /// Whether plain arguments (file names) are accepted besides options.
+    static var allowsPositional: Bool { get }
     init(_ arguments: ParsedArguments) throws
     /// Returns the process exit status.
     func run() throws -> Int32

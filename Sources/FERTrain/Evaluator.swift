@@ -1,0 +1,91 @@
+import FERCore
+import FERData
+import FERModel
+import Foundation
+
+/// Accuracy, per-class precision/recall/F1 and the confusion matrix (rows = true class,
+/// columns = prediction, classes in FER-2013 label order).
+public struct Evaluation: Codable, Sendable {
+    public let count: Int
+    public let accuracy: Double
+    public let loss: Double
+    public let classes: [String]
+    public let perClass: [String: Double]
+    public let precision: [String: Double]
+    public let recall: [String: Double]
+    public let f1: [String: Double]
+    public let macroF1: Double
+    public let confusion: [[Int]]
+
+    enum CodingKeys: String, CodingKey {
+        case count, accuracy, loss, classes, perClass = "per_class", precision, recall, f1, macroF1 = "macro_f1", confusion
+    }
+
+    public init(confusion: [[Int]], lossSum: Double) {
+        let k = confusion.count
+        let names = EmotionClass.allCases.prefix(k).map(\.name)
+        let total = confusion.joined().reduce(0, +)
+        let correct = (0..<k).reduce(0) { $0 + confusion[$1][$1] }
+        var perClass: [String: Double] = [:], precision: [String: Double] = [:], recall: [String: Double] = [:], f1: [String: Double] = [:]
+        for c in 0..<k {
+            let actual = confusion[c].reduce(0, +)
+            let predicted = (0..<k).reduce(0) { $0 + confusion[$1][c] }
+            let r = actual > 0 ? Double(confusion[c][c]) / Double(actual) : 0
+            let p = predicted > 0 ? Double(confusion[c][c]) / Double(predicted) : 0
+            perClass[names[c]] = r
+            recall[names[c]] = r
+            precision[names[c]] = p
+            f1[names[c]] = p + r > 0 ? 2 * p * r / (p + r) : 0
+        }
+        self.count = total
+        self.accuracy = total > 0 ? Double(correct) / Double(total) : 0
+        self.loss = total > 0 ? lossSum / Double(total) : 0
+        self.classes = names
+        self.perClass = perClass
+        self.precision = precision
+        self.recall = recall
+        self.f1 = f1
+        self.macroF1 = k > 0 ? names.reduce(0) { $0 + f1[$1]! } / Double(k) : 0
+        self.confusion = confusion
+    }
+}
+
+/// Runs a network in inference mode over a dataset in batches; no augmentation.
+public struct Evaluator {
+    public let network: Network
+    public let normalization: Normalization
+    public var batch = 256
+
+    public init(network: Network, normalization: Normalization) {
+        self.network = network
+        self.normalization = normalization
+    }
+
+    public func evaluate(_ data: DeviceDataset) throws -> Evaluation {
+        let k = network.classes
+        var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+        var lossSum = 0.0
+        var parameters = AugmentParameters(batch: 1, imageCount: max(data.count, 1))
+        parameters.pixelScale = normalization.scale
+        parameters.mean = normalization.mean
+        parameters.std = normalization.std
+        let all = (0..<Int32(data.count)).map { $0 }
+        var start = 0
+        while start < data.count {
+            let indices = all[start..<min(start + batch, data.count)]
+            let (input, _) = try data.batch(indices, parameters: parameters)
+            let logits = try network.backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
+            for (row, index) in indices.enumerated() {
+                let scores = logits[(row * k)..<((row + 1) * k)]
+                let label = Int(data.dataset.labels[Int(index)])
+                let predicted = scores.indices.max { scores[$0] < scores[$1] }! - row * k
+                confusion[label][predicted] += 1
+                let top = Double(scores.max()!)
+                let logSum = log(scores.reduce(0.0) { $0 + exp(Double($1) - top) }) + top
+                lossSum += logSum - Double(scores[row * k + label])
+            }
+            start += batch
+        }
+        return Evaluation(confusion: confusion, lossSum: lossSum)
+    }
+}

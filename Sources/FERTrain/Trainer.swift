@@ -1,0 +1,153 @@
+import FERCore
+import FERData
+import FERModel
+import Foundation
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case diverged(epoch: Int, batch: Int, loss: Float, checkpoint: String)
+    case emptyTrainingSet
+
+    public var description: String {
+        switch self {
+        case let .diverged(epoch, batch, loss, checkpoint):
+            "training diverged: loss \(loss) at epoch \(epoch + 1), batch \(batch + 1). The last good checkpoint is \(checkpoint); "
+                + "try a lower --lr or a warm-up (--schedule cosine --warmup 1)."
+        case .emptyTrainingSet:
+            "the training split has no images"
+        }
+    }
+}
+
+/// One epoch's numbers: a line on the terminal and a record of metrics.jsonl.
+public struct EpochMetrics: Codable, Sendable {
+    public let epoch: Int
+    public let trainLoss: Double
+    public let trainAccuracy: Double
+    public let validationLoss: Double?
+    public let validationAccuracy: Double?
+    public let imagesPerSecond: Double
+    public let seconds: Double
+    public let learningRate: Float
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, trainLoss = "train_loss", trainAccuracy = "train_accuracy", validationLoss = "val_loss",
+             validationAccuracy = "val_accuracy", imagesPerSecond = "images_per_s", seconds, learningRate = "lr"
+    }
+}
+
+public enum TrainerEvent {
+    case step(epoch: Int, batch: Int, batches: Int, loss: Float, imagesPerSecond: Double)
+    case epoch(EpochMetrics)
+}
+
+public enum TrainingOutcome: Equatable { case completed, interrupted }
+
+/// The training loop: epochs of shuffled (or balanced) batches gathered and augmented on
+/// the device, forward, loss, backward, Adam; validation and checkpoints after each epoch.
+public final class Trainer {
+    public let options: TrainingOptions
+    public let network: Network
+    public let run: RunDirectory
+    public private(set) var state: TrainingState
+    let train: DeviceDataset
+    let validation: DeviceDataset?
+    let provenance: [String: String]
+    let loss: SoftmaxCrossEntropyLoss
+    let optimizer: AdamOptimizer
+    let sampler: Sampler
+
+    public init(options: TrainingOptions, network: Network, train: Dataset, validation: Dataset?,
+                run: RunDirectory, state: TrainingState = TrainingState(), provenance: [String: String]) throws {
+        guard train.count > 0 else { throw TrainingError.emptyTrainingSet }
+        self.options = options
+        self.network = network
+        self.run = run
+        self.state = state
+        self.provenance = provenance
+        self.train = try DeviceDataset(train, on: network.backend)
+        self.validation = try validation.map { try DeviceDataset($0, on: network.backend) }
+        loss = try SoftmaxCrossEntropyLoss(backend: network.backend, classes: network.classes,
+                                           classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels) : nil)
+        optimizer = AdamOptimizer(AdamHyperparameters(learningRate: options.learningRate, weightDecay: options.weightDecay,
+                                                      decoupledWeightDecay: options.decoupledWeightDecay), step: state.step)
+        sampler = Sampler(labels: train.labels, seed: options.seed, balanced: options.balancedSampling)
+    }
+
+    public var batchesPerEpoch: Int { (train.count + options.batch - 1) / options.batch }
+
+    /// Trains until `options.epochs` are done or `shouldStop` returns true (checked after
+    /// every step; the run is then checkpointed mid-epoch and can be resumed exactly).
+    public func run(shouldStop: () -> Bool = { false }, events: (TrainerEvent) -> Void = { _ in }) throws -> TrainingOutcome {
+        let backend = network.backend
+        while state.epoch < options.epochs {
+            let epoch = state.epoch
+            let order = sampler.order(epoch: epoch)
+            let augmentation = options.augmentation(batch: options.batch, imageCount: train.count, epoch: epoch)
+            let started = Date()
+            let firstBatch = state.batchInEpoch
+            var lastReport = Date()
+            while state.batchInEpoch < batchesPerEpoch {
+                let b = state.batchInEpoch
+                let indices = order[(b * options.batch)..<min((b + 1) * options.batch, order.count)]
+                let (input, labels) = try train.batch(indices, parameters: augmentation)
+                let context = PassContext(mode: .training, seed: options.seed, step: state.step + 1)
+                let logits = try network.forward(input, context: context)
+                let outputs = try loss(logits: logits, labels: labels)
+                try network.backward(outputs.logitsGrad, context: context)
+                optimizer.hyperparameters.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch)
+                try optimizer.update(network.parameters, on: backend)
+                let batchLoss = try backend.floats(outputs.loss)[0]
+                guard batchLoss.isFinite else {
+                    throw TrainingError.diverged(epoch: epoch, batch: b, loss: batchLoss, checkpoint: run.checkpoint.path)
+                }
+                state.epochLossSum += Double(batchLoss) * Double(indices.count)
+                state.epochCorrect += Int(try backend.ints(outputs.correct)[0])
+                state.epochSeen += indices.count
+                state.batchInEpoch += 1
+                state.step += 1
+                if Date().timeIntervalSince(lastReport) >= 0.5 || state.batchInEpoch == batchesPerEpoch {
+                    let seconds = Date().timeIntervalSince(started)
+                    let images = Double(min(state.batchInEpoch * options.batch, order.count) - firstBatch * options.batch)
+                    events(.step(epoch: epoch, batch: state.batchInEpoch, batches: batchesPerEpoch, loss: batchLoss,
+                                 imagesPerSecond: seconds > 0 ? images / seconds : 0))
+                    lastReport = Date()
+                }
+                if shouldStop() {
+                    try saveCheckpoint()
+                    return .interrupted
+                }
+            }
+            let seconds = Date().timeIntervalSince(started)
+            let trainedImages = Double(order.count - firstBatch * options.batch)
+            let evaluation = try validation.map { try Evaluator(network: network, normalization: options.normalization).evaluate($0) }
+            let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
+                                       trainAccuracy: Double(state.epochCorrect) / Double(max(state.epochSeen, 1)),
+                                       validationLoss: evaluation?.loss, validationAccuracy: evaluation?.accuracy,
+                                       imagesPerSecond: seconds > 0 ? trainedImages / seconds : 0, seconds: seconds,
+                                       learningRate: optimizer.hyperparameters.learningRate)
+            state.epoch += 1
+            state.batchInEpoch = 0
+            state.epochLossSum = 0
+            state.epochCorrect = 0
+            state.epochSeen = 0
+            var isBest = false
+            if let accuracy = evaluation?.accuracy, accuracy > state.bestValidationAccuracy {
+                state.bestValidationAccuracy = accuracy
+                state.bestEpoch = state.epoch
+                isBest = true
+            }
+            try run.appendMetrics(metrics)
+            try saveCheckpoint()
+            if isBest || validation == nil {
+                try Checkpoint.saveModel(network: network, normalization: options.normalization, provenance: provenance, to: run.best)
+            }
+            events(.epoch(metrics))
+        }
+        try Checkpoint.saveModel(network: network, normalization: options.normalization, provenance: provenance, to: run.model)
+        return .completed
+    }
+
+    func saveCheckpoint() throws {
+        try Checkpoint.save(network: network, options: options, state: state, provenance: provenance, to: run.checkpoint)
+    }
+}

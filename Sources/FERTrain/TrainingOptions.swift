@@ -1,0 +1,96 @@
+import FERCore
+
+/// Everything that determines a training run. Stored in checkpoints and metrics so a run
+/// can be resumed and reproduced. Defaults are the write-up's seed recipe.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    public enum Schedule: String, Codable, Sendable, CaseIterable { case constant, step, cosine }
+
+    public var architecture = "seed"
+    public var epochs = 15
+    public var batch = 64
+    public var learningRate: Float = 0.001
+    public var weightDecay: Float = 0
+    /// AdamW (decoupled weight decay) instead of Adam's L2 term.
+    public var decoupledWeightDecay = false
+    public var schedule: Schedule = .constant
+    /// Linear warm-up length in epochs (cosine and step schedules).
+    public var warmupEpochs: Float = 0
+    /// Step schedule: multiply by `stepGamma` every `stepEpochs` epochs.
+    public var stepEpochs = 5
+    public var stepGamma: Float = 0.1
+    public var seed: UInt64 = 1
+    // Augmentation (all off in the seed recipe).
+    public var flipProbability: Float = 0
+    public var rotationDegrees: Float = 0
+    public var scaleJitter: Float = 0
+    public var translatePixels: Float = 0
+    public var cropPadding = 0
+    // Normalisation: input = (pixel / 255 - mean) / std; [0, 1] scaling in the seed recipe.
+    public var mean: Float = 0
+    public var std: Float = 1
+    // Class balancing.
+    public var classWeights = false
+    public var balancedSampling = false
+    /// Fraction of the training split held out for validation when the data has no test split
+    /// or `--val-split` asks for it.
+    public var validationSplit: Float = 0
+
+    public init() {}
+
+    public var normalization: Normalization { Normalization(scale: 1.0 / 255.0, mean: mean, std: std) }
+
+    /// Learning rate for a step, given steps per epoch.
+    public func learningRate(step: Int, stepsPerEpoch: Int) -> Float {
+        let epochProgress = Float(step) / Float(max(stepsPerEpoch, 1))
+        if warmupEpochs > 0, epochProgress < warmupEpochs, schedule != .constant {
+            return learningRate * (epochProgress + 1 / Float(max(stepsPerEpoch, 1))) / warmupEpochs
+        }
+        switch schedule {
+        case .constant:
+            return learningRate
+        case .step:
+            return learningRate * pow(stepGamma, Float(Int(epochProgress) / max(stepEpochs, 1)))
+        case .cosine:
+            let total = Float(epochs) - warmupEpochs
+            let progress = min(max((epochProgress - warmupEpochs) / max(total, 1e-6), 0), 1)
+            return learningRate * 0.5 * (1 + cos(Float.pi * progress))
+        }
+    }
+
+    public func augmentation(batch: Int, imageCount: Int, epoch: Int) -> AugmentParameters {
+        var p = AugmentParameters(batch: batch, imageCount: imageCount, seed: seed, epoch: UInt64(epoch))
+        p.flipProbability = flipProbability
+        p.minRotation = -rotationDegrees; p.maxRotation = rotationDegrees
+        p.minScale = 1 - scaleJitter; p.maxScale = 1 + scaleJitter
+        p.maxTranslation = translatePixels
+        p.cropPadding = cropPadding
+        p.mean = mean
+        p.std = std
+        return p
+    }
+
+    /// Problems a user can fix, as sentences; empty when the options are usable.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if epochs < 1 { problems.append("--epochs must be at least 1") }
+        if batch < 2 { problems.append("--batch must be at least 2 (batch norm needs two samples)") }
+        if !(learningRate > 0) || !learningRate.isFinite { problems.append("--lr must be a positive number") }
+        if weightDecay < 0 || !weightDecay.isFinite { problems.append("--weight-decay must be >= 0") }
+        if !(0...1).contains(flipProbability) { problems.append("--flip must be in [0, 1]") }
+        if rotationDegrees < 0 || rotationDegrees > 180 { problems.append("--rotate must be in [0, 180] degrees") }
+        if scaleJitter < 0 || scaleJitter >= 1 { problems.append("--scale must be in [0, 1)") }
+        if translatePixels < 0 || translatePixels > 24 { problems.append("--translate must be in [0, 24] pixels") }
+        if cropPadding < 0 || cropPadding > 24 { problems.append("--crop-padding must be in [0, 24]") }
+        if !(std > 0) || !std.isFinite || !mean.isFinite { problems.append("--std must be positive and --mean finite") }
+        if !(0..<1).contains(validationSplit) { problems.append("--val-split must be in [0, 1)") }
+        if warmupEpochs < 0 || warmupEpochs >= Float(epochs) { problems.append("--warmup must be in [0, epochs)") }
+        if stepEpochs < 1 || !(stepGamma > 0) { problems.append("--step-epochs must be >= 1 and --step-gamma > 0") }
+        return problems
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

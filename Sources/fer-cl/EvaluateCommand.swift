@@ -1,0 +1,70 @@
+import FERData
+import FERTrain
+import Foundation
+
+struct EvaluateCommand: Command {
+    static let name = "evaluate"
+    static let summary = "Score a model: overall and per-class accuracy, precision/recall/F1, confusion matrix."
+    static let usage = "--model FILE --data PATH [--json] [--confusion FILE.svg] [--usage U] [--device D]"
+    static let options: [OptionSpec] = [
+        .value("model", "FILE", "A fer-cl model (model.safetensors, best.safetensors or a checkpoint)."),
+        DataChoice.option("Data to score: a split root is scored on its test split, a class folder as it is, a CSV on its PublicTest+PrivateTest rows. Default \(DataChoice.defaultDescription)."),
+        .value("usage", "U", "CSV only: score Training, PublicTest or PrivateTest rows instead."),
+        .flag("json", "Write the results as JSON to standard output."),
+        .value("confusion", "FILE.svg", "Also write the confusion matrix as an SVG heatmap."),
+        .value("batch", "N", "Evaluation batch size (default 256)."),
+        BackendChoice.deviceOption,
+        DataChoice.skipBadOption,
+        BackendChoice.kernelsOption,
+    ]
+
+    let arguments: ParsedArguments
+    let modelPath: String
+
+    init(_ arguments: ParsedArguments) throws {
+        self.arguments = arguments
+        guard let model = arguments.string("model") else { throw UsageError(message: "--model FILE is required", command: Self.name) }
+        modelPath = model
+    }
+
+    func run() throws -> Int32 {
+        let backend = try BackendChoice.make(arguments)
+        let (network, normalization, _) = try ModelFile.open(URL(fileURLWithPath: modelPath), on: backend)
+        let loaded = try DataChoice.load(arguments)
+        let dataset = try Self.scoredSplit(loaded, usage: arguments.string("usage"))
+        var evaluator = Evaluator(network: network, normalization: normalization)
+        evaluator.batch = try arguments.int("batch", default: 256, range: 1...65_536)
+        let evaluation = try evaluator.evaluate(try DeviceDataset(dataset, on: backend))
+        if let svgPath = arguments.string("confusion") {
+            try Data(evaluation.confusionSVG.utf8).write(to: URL(fileURLWithPath: svgPath))
+        }
+        if arguments.flag("json") {
+            try printJSON(evaluation)
+        } else {
+            print("\(modelPath) on \(dataset.source) (\(dataset.split)), \(backend.name)\n")
+            print(evaluation.text)
+            if let svgPath = arguments.string("confusion") { print("\nconfusion matrix heatmap: \(svgPath)") }
+        }
+        return 0
+    }
+
+    /// What `evaluate` scores in each data form (see --help).
+    static func scoredSplit(_ loaded: LoadedDatasets, usage: String?) throws -> Dataset {
+        if let usage {
+            guard let split = Dataset.Split(usage: usage) else {
+                throw UsageError(message: "--usage must be Training, PublicTest or PrivateTest", command: name)
+            }
+            guard let dataset = loaded[split] else { throw UsageError(message: "\(loaded.source) has no \(usage) rows", command: name) }
+            return dataset
+        }
+        let tests = [loaded[.test], loaded[.privateTest]].compactMap { $0 }
+        if tests.isEmpty, loaded.datasets.count == 1, let only = loaded.datasets.first { return only }
+        guard let first = tests.first else {
+            throw UsageError(message: "\(loaded.source) has no test split to score (give a class folder, or --usage for a CSV)", command: name)
+        }
+        return tests.dropFirst().reduce(first) { combined, next in
+            Dataset(images: combined.images + next.images, labels: combined.labels + next.labels, split: .test,
+                    source: combined.source, report: combined.report)
+        }
+    }
+}

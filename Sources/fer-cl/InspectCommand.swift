@@ -1,0 +1,96 @@
+import FERCore
+import FERData
+import Foundation
+import ReferenceBackend
+
+struct InspectCommand: Command {
+    static let name = "inspect"
+    static let summary = "Describe a FER-2013 copy: images per split and class, imbalance, bad records; optionally a PNG grid of samples."
+    static let usage = "--data PATH [--json] [--grid FILE.png] [--skip-bad]"
+    static let options: [OptionSpec] = [
+        DataChoice.option("FER-2013 in any form fer-cl reads. Default \(DataChoice.defaultDescription)."),
+        .flag("json", "Write the summary as JSON to standard output."),
+        .value("grid", "FILE.png", "Write a grid of training images, each above its augmented version (one column per class)."),
+        .value("flip", "P", "Grid augmentation: flip probability (default 0.5)."),
+        .value("rotate", "DEG", "Grid augmentation: rotation range in degrees (default 15)."),
+        .value("scale", "F", "Grid augmentation: zoom range (default 0.1)."),
+        .value("translate", "PX", "Grid augmentation: shift range in pixels (default 4)."),
+        .value("crop-padding", "PX", "Grid augmentation: random crop padding (default 0)."),
+        .value("seed", "N", "Seed of the sample choice and augmentation (default 1)."),
+        DataChoice.skipBadOption,
+    ]
+
+    let arguments: ParsedArguments
+
+    init(_ arguments: ParsedArguments) throws { self.arguments = arguments }
+
+    func run() throws -> Int32 {
+        let loaded = try DataChoice.load(arguments)
+        let summary = DatasetSummary(loaded)
+        if arguments.flag("json") {
+            print(summary.json)
+        } else {
+            print(summary.text)
+        }
+        if let gridPath = arguments.string("grid") {
+            guard let source = loaded[.train] ?? loaded.datasets.first else { return 0 }
+            try writeGrid(source, to: gridPath)
+            if !arguments.flag("json") { print("\nsample grid (originals above augmented versions): \(gridPath)") }
+        }
+        return 0
+    }
+
+    /// Two images per class, each above its augmented twin: 7 columns x 4 rows of 48x48,
+    /// drawn at twice the size with a 4-pixel gap.
+    func writeGrid(_ dataset: Dataset, to path: String) throws {
+        let seed = try arguments.uint64("seed", default: 1)
+        var generator = PhiloxGenerator(seed: seed, stream: 0x6121D)
+        var picks: [Int32] = []
+        for emotion in EmotionClass.allCases {
+            let members = dataset.labels.indices.filter { Int(dataset.labels[$0]) == emotion.rawValue }
+            for _ in 0..<2 { picks.append(members.isEmpty ? -1 : Int32(members[Int(generator.next() % UInt64(members.count))])) }
+        }
+        let backend = ReferenceBackend()
+        let images = try backend.makeTensor([dataset.count, 48, 48], .uint8)
+        try backend.upload(dataset.images, to: images)
+        let labels = try backend.intTensor(dataset.labels, [dataset.count])
+        let present = picks.map { max($0, 0) }
+        var p = AugmentParameters(batch: present.count, imageCount: dataset.count, seed: seed, epoch: 0)
+        p.pixelScale = 1
+        let original = try backend.makeTensor([present.count, 48, 48, 1], .float32)
+        try backend.augmentBatch(p, images: images, labels: labels, indices: try backend.intTensor(present, [present.count]),
+                                 output: original, outputLabels: try backend.makeTensor([present.count], .int32))
+        p.flipProbability = try arguments.float("flip", default: 0.5)
+        let rotation = try arguments.float("rotate", default: 15)
+        p.minRotation = -rotation; p.maxRotation = rotation
+        let scale = try arguments.float("scale", default: 0.1)
+        p.minScale = 1 - scale; p.maxScale = 1 + scale
+        p.maxTranslation = try arguments.float("translate", default: 4)
+        p.cropPadding = try arguments.int("crop-padding", default: 0, range: 0...24)
+        try p.validate(op: "inspect --grid")
+        let augmented = try backend.makeTensor([present.count, 48, 48, 1], .float32)
+        try backend.augmentBatch(p, images: images, labels: labels, indices: try backend.intTensor(present, [present.count]),
+                                 output: augmented, outputLabels: try backend.makeTensor([present.count], .int32))
+        let before = try backend.floats(original), after = try backend.floats(augmented)
+
+        let tile = 96, gap = 4, columns = EmotionClass.count, rows = 4
+        let width = columns * (tile + gap) + gap, height = rows * (tile + gap) + gap
+        var canvas = [UInt8](repeating: 255, count: width * height)
+        for column in 0..<columns {
+            for sample in 0..<2 {
+                let pick = column * 2 + sample
+                guard picks[pick] >= 0 else { continue }
+                for (rowOffset, source) in [before, after].enumerated() {
+                    let top = gap + (sample * 2 + rowOffset) * (tile + gap), left = gap + column * (tile + gap)
+                    for y in 0..<tile {
+                        for x in 0..<tile {
+                            let value = source[pick * 2304 + (y / 2) * 48 + x / 2]
+                            canvas[(top + y) * width + left + x] = UInt8(max(0, min(255, value.rounded())))
+                        }
+                    }
+                }
+            }
+        }
+        try writePNG(gray: canvas, width: width, height: height, to: path)
+    }
+}

@@ -1,0 +1,57 @@
+import FERTrain
+import Foundation
+
+/// Training progress: a bar redrawn in place on a terminal, plain lines every 10% of an
+/// epoch otherwise (logs, CI); one summary line per epoch either way.
+final class ProgressDisplay {
+    let epochs: Int
+    let batchSize: Int
+    let isTerminal = isatty(STDOUT_FILENO) != 0
+    private var lastDecile = -1
+    private var barShown = false
+
+    init(epochs: Int, batchSize: Int) { self.epochs = epochs; self.batchSize = batchSize }
+
+    func show(_ event: TrainerEvent) {
+        switch event {
+        case let .step(epoch, batch, batches, loss, imagesPerSecond):
+            let fraction = Double(batch) / Double(max(batches, 1))
+            // Time left in this epoch at the current rate.
+            let eta = imagesPerSecond > 0 ? Double((batches - batch) * batchSize) / imagesPerSecond : 0
+            if isTerminal {
+                let width = 24, filled = Int(fraction * Double(width))
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                print(String(format: "\repoch %d/%d [%@] %d/%d  %.1f img/s  loss %.4f  ETA %@ ",
+                             epoch + 1, epochs, bar, batch, batches, imagesPerSecond, loss,
+                             Self.duration(eta)),
+                      terminator: "")
+                fflush(stdout)
+                barShown = true
+            } else {
+                let decile = Int(fraction * 10)
+                if decile != lastDecile {
+                    lastDecile = decile
+                    print(String(format: "epoch %d/%d batch %d/%d  %.1f img/s  loss %.4f", epoch + 1, epochs, batch, batches, imagesPerSecond, loss))
+                }
+            }
+        case let .epoch(m):
+            finishLine()
+            lastDecile = -1
+            var line = String(format: "epoch %d/%d  train loss %.4f acc %.2f%%", m.epoch, epochs, m.trainLoss, m.trainAccuracy * 100)
+            if let loss = m.validationLoss, let accuracy = m.validationAccuracy {
+                line += String(format: "  val loss %.4f acc %.2f%%", loss, accuracy * 100)
+            }
+            line += String(format: "  %.1f img/s  %@  lr %.2g", m.imagesPerSecond, Self.duration(m.seconds), Double(m.learningRate))
+            print(line)
+        }
+    }
+
+    func finishLine() {
+        if barShown { print(""); barShown = false }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+}
