@@ -44,6 +44,9 @@ let package = Package(
             // spares it actor annotations that would say nothing.
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        .testTarget(name: "FERTrainTests", dependencies: ["FERCore", "FERModel", "FERData", "FERTrain", "ReferenceBackend"]),
+        // Runs the built fer-cl binary (Scripts/test builds it first).
+        .testTarget(name: "CLITests", dependencies: ["FERCore", "FERData", "FERTrain"]),
         .testTarget(name: "FERDataTests", dependencies: ["FERCore", "FERData"]),
         .testTarget(name: "ReferenceBackendTests", dependencies: ["FERCore", "ReferenceBackend"]),
         .testTarget(name: "OpenCLBackendTests", dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "Verification"]),

@@ -133,7 +133,7 @@ struct TrainCommand: Command {
 
         let trainer = try Trainer(options: options, network: network, train: train, validation: validation,
                                   run: run, state: state, provenance: provenance)
-        signal(SIGINT) { _ in interruptRequested = 1 }
+        Self.catchInterrupts()
         let progress = ProgressDisplay(epochs: options.epochs, batchSize: options.batch)
         let outcome: TrainingOutcome
         do {
@@ -174,6 +174,16 @@ struct TrainCommand: Command {
         if let limit = try arguments.optionalInt("subset", range: 2...Int.max) { train = train.randomSubset(limit, seed: options.seed) }
         if let limit = try arguments.optionalInt("val-subset", range: 1...Int.max) { validation = validation?.randomSubset(limit, seed: options.seed) }
         return (train, validation)
+    }
+
+    /// Ctrl-C sets a flag the trainer checks after each step. SIGINT is unblocked too: a
+    /// parent (a test runner, some job launchers) may have started us with it blocked.
+    static func catchInterrupts() {
+        signal(SIGINT) { _ in interruptRequested = 1 }
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     static func timestamp() -> String {
