@@ -15,7 +15,10 @@ struct PredictCommand: Command {
         BackendChoice.deviceOption,
         BackendChoice.kernelsOption,
     ]
-    static let discussion = "Images may be JPEG or PNG of any size, grey or colour; they are converted like training data (luma, resized to 48x48)."
+    static let discussion = """
+        Images may be JPEG or PNG of any size, grey or colour; they are converted like training data (luma, resized \
+        to 48x48). --json also gives each image's logits in the model's class order (FER-2013 label order).
+        """
     static var allowsPositional: Bool { true }
 
     let arguments: ParsedArguments
@@ -30,7 +33,7 @@ struct PredictCommand: Command {
         top = try arguments.int("top", default: 3, range: 1...7)
     }
 
-    struct Prediction: Encodable { let image: String; let top: [Score] }
+    struct Prediction: Encodable { let image: String; let top: [Score]; let logits: [Float] }
     struct Score: Encodable { let emotion: String; let probability: Double }
 
     func run() throws -> Int32 {
@@ -52,7 +55,8 @@ struct PredictCommand: Command {
             let exps = scores.map { exp($0 - top) }
             let total = exps.reduce(0, +)
             let ranked = exps.enumerated().sorted { $0.element > $1.element }.prefix(self.top)
-            return Prediction(image: path, top: ranked.map { Score(emotion: EmotionClass.allCases[$0.offset].name, probability: $0.element / total) })
+            return Prediction(image: path, top: ranked.map { Score(emotion: EmotionClass.allCases[$0.offset].name, probability: $0.element / total) },
+                              logits: Array(logits[(row * k)..<((row + 1) * k)]))
         }
         if arguments.flag("json") {
             try printJSON(predictions)
