@@ -150,3 +150,20 @@ struct ImageCodecTests {
         }
     }
 }
+
+@Suite("Image grid")
+struct ImageGridTests {
+    @Test func tilesImagesWithPaddingAndScale() throws {
+        let images = (0 ..< 3).flatMap { [UInt8](repeating: UInt8(100 + $0), count: 2304) }
+        let dataset = Dataset(images: images, labels: [0, 1, 2], split: .train, source: "mem")
+        let grid = dataset.grid(indices: [0, 1, 2, 99], columns: 2, padding: 1, scale: 2, background: 7)
+        #expect(grid.width == 2 * 96 + 3 && grid.height == 2 * 96 + 3)
+        #expect(grid.pixels[0] == 7)
+        #expect(grid.pixels[1 * grid.width + 1] == 100)
+        #expect(grid.pixels[1 * grid.width + 96 + 2] == 101)
+        #expect(grid.pixels[(96 + 2) * grid.width + 1] == 102)
+        #expect(grid.pixels[(96 + 2) * grid.width + 96 + 2] == 7) // index 99 does not exist
+        let png = try encodePNG(gray: grid.pixels, width: grid.width, height: grid.height)
+        #expect(try decodeGrayImage(png, path: "grid.png") == grid)
+    }
+}

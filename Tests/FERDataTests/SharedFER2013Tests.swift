@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Checks against the real FER-2013 image folders when the shared copy is present.
-@Suite("Shared FER-2013 copy", .enabled(if: sharedFER2013Present, "no FER-2013 image folders at ../shared/fer2013"))
+@Suite("Shared FER-2013 copy", .enabled(if: sharedFER2013Present, Comment(rawValue: "no FER-2013 image folders at \(sharedFER2013Path)")))
 struct SharedFER2013Tests {
     /// Number of visible files in each class folder, straight from the file system.
     private func fileCounts(_ split: String) throws -> [Int] {
