@@ -17,6 +17,7 @@ struct InspectCommand: Command {
         .value("translate", "PX", "Grid augmentation: shift range in pixels (default 4)."),
         .value("crop-padding", "PX", "Grid augmentation: random crop padding (default 0)."),
         .value("seed", "N", "Seed of the sample choice and augmentation (default 1)."),
+        .value("export-csv", "FILE", "Write the data as a Kaggle-style fer2013.csv (Usage from each split)."),
         DataChoice.skipBadOption,
     ]
 
@@ -32,6 +33,10 @@ struct InspectCommand: Command {
         } else {
             print(summary.text)
         }
+        if let csvPath = arguments.string("export-csv") {
+            try writeFER2013CSV(loaded.datasets, to: csvPath)
+            if !arguments.flag("json") { print("\nwrote \(csvPath)") }
+        }
         if let gridPath = arguments.string("grid") {
             guard let source = loaded[.train] ?? loaded.datasets.first else { return 0 }
             try writeGrid(source, to: gridPath)
@@ -40,8 +45,8 @@ struct InspectCommand: Command {
         return 0
     }
 
-    /// Two images per class, each above its augmented twin: 7 columns x 4 rows of 48x48,
-    /// drawn at twice the size with a 4-pixel gap.
+    /// Two images per class, each above its augmented twin: 7 columns x 4 rows, drawn at
+    /// twice the size.
     func writeGrid(_ dataset: Dataset, to path: String) throws {
         let seed = try arguments.uint64("seed", default: 1)
         var generator = PhiloxGenerator(seed: seed, stream: 0x6121D)
@@ -72,25 +77,22 @@ struct InspectCommand: Command {
         try backend.augmentBatch(p, images: images, labels: labels, indices: try backend.intTensor(present, [present.count]),
                                  output: augmented, outputLabels: try backend.makeTensor([present.count], .int32))
         let before = try backend.floats(original), after = try backend.floats(augmented)
-
-        let tile = 96, gap = 4, columns = EmotionClass.count, rows = 4
-        let width = columns * (tile + gap) + gap, height = rows * (tile + gap) + gap
-        var canvas = [UInt8](repeating: 255, count: width * height)
-        for column in 0..<columns {
-            for sample in 0..<2 {
-                let pick = column * 2 + sample
-                guard picks[pick] >= 0 else { continue }
-                for (rowOffset, source) in [before, after].enumerated() {
-                    let top = gap + (sample * 2 + rowOffset) * (tile + gap), left = gap + column * (tile + gap)
-                    for y in 0..<tile {
-                        for x in 0..<tile {
-                            let value = source[pick * 2304 + (y / 2) * 48 + x / 2]
-                            canvas[(top + y) * width + left + x] = UInt8(max(0, min(255, value.rounded())))
-                        }
-                    }
-                }
+        // Tiles in grid order: per class column, sample A, its augmented twin, sample B, its twin.
+        let pixelsPerImage = Dataset.pixelsPerImage
+        func pixels(_ values: [Float], _ pick: Int) -> [UInt8] {
+            values[(pick * pixelsPerImage)..<((pick + 1) * pixelsPerImage)].map { UInt8(max(0, min(255, $0.rounded()))) }
+        }
+        let columns = EmotionClass.count
+        var tiles: [UInt8] = [], order: [Int] = []
+        for row in 0..<4 {
+            for column in 0..<columns {
+                let pick = column * 2 + row / 2
+                tiles += pixels(row % 2 == 0 ? before : after, pick)
+                order.append(picks[pick] >= 0 ? order.count : -1)
             }
         }
-        try writePNG(gray: canvas, width: width, height: height, to: path)
+        let sheet = Dataset(images: tiles, labels: [Int32](repeating: 0, count: order.count), split: .train, source: "grid")
+            .grid(indices: order, columns: columns, padding: 4, scale: 2, background: 255)
+        try writePNG(gray: sheet.pixels, width: sheet.width, height: sheet.height, to: path)
     }
 }
