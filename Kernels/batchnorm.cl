@@ -1,11 +1,69 @@
-// Batch norm over the last axis of a [rows, C] view (NHWC: rows = n*h*w). Statistics and
-// gradient sums: one work-group of REDUCE_WG work-items per channel. Elementwise passes:
+// Batch norm over the last axis of a [rows, C] view (NHWC: rows = n*h*w). Elementwise passes:
 // one work-item per element.
 #include "reduce.h"
 
-// mean and biased variance in two passes (the second over x - mean, so that large means
-// do not cancel), then 1/sqrt(var + eps) and PyTorch's running-statistics update, which
-// uses the unbiased variance.
+// Statistics and gradient sums are column reductions of the [rows, C] view. Rows are cut into
+// chunks; work-item (4 channels, chunk) sums its chunk with contiguous float4 loads (the
+// layout of reduce.cl's column_sum) into partials [chunks][C], and a finishing kernel adds the
+// chunks per channel. Assumes C % 4 == 0 (the host uses the group kernels below otherwise).
+
+// Partial sums of (x - mean)^2, the mean being the column sums `sums` [chunks][C] (from
+// column_sum) divided by rows: the second of the two passes, so large means do not cancel.
+__kernel void batchnorm_square_partials(__global const float *x, __global const float *sums, int chunks, int rows, int C,
+                                        int chunk_rows, __global float *part) {
+    const int c0 = get_global_id(0) * 4, chunk = get_global_id(1);
+    const int r0 = chunk * chunk_rows, r1 = min(rows, r0 + chunk_rows);
+    if (c0 >= C || r0 >= rows) return;
+    float4 total = (float4)(0.0f);
+    for (int k = 0; k < chunks; ++k) total += vload4(0, sums + k * C + c0);
+    const float4 mu = total / (float)rows;
+    float4 acc = (float4)(0.0f);
+    for (int r = r0; r < r1; ++r) {
+        const float4 d = vload4(0, x + r * C + c0) - mu;
+        acc = fma(d, d, acc);
+    }
+    vstore4(acc, 0, part + chunk * C + c0);
+}
+
+// mean, 1/sqrt(var + eps) and PyTorch's running-statistics update (unbiased variance) from
+// the chunk partials of sum x and sum (x - mean)^2.
+__kernel void batchnorm_finish_statistics(__global const float *sums, __global const float *squares, int chunks, int rows, int C,
+                                          float eps, float momentum, __global float *mean, __global float *inv_std,
+                                          __global float *running_mean, __global float *running_var) {
+    const int c = get_global_id(0);
+    if (c >= C) return;
+    float total = 0.0f, total_squares = 0.0f;
+    for (int k = 0; k < chunks; ++k) {
+        total += sums[k * C + c];
+        total_squares += squares[k * C + c];
+    }
+    const float mu = total / rows;
+    mean[c] = mu;
+    inv_std[c] = 1.0f / sqrt(total_squares / rows + eps);
+    running_mean[c] = (1.0f - momentum) * running_mean[c] + momentum * mu;
+    running_var[c] = (1.0f - momentum) * running_var[c] + momentum * (total_squares / (rows - 1));
+}
+
+// Backward partials: sum dy and sum dy * xhat per chunk.
+__kernel void batchnorm_backward_partials(__global const float *x, __global const float *dy, __global const float *mean,
+                                          __global const float *inv_std, int rows, int C, int chunk_rows,
+                                          __global float *part_dy, __global float *part_dy_xhat) {
+    const int c0 = get_global_id(0) * 4, chunk = get_global_id(1);
+    const int r0 = chunk * chunk_rows, r1 = min(rows, r0 + chunk_rows);
+    if (c0 >= C || r0 >= rows) return;
+    const float4 mu = vload4(0, mean + c0), inv = vload4(0, inv_std + c0);
+    float4 sum_dy = (float4)(0.0f), sum_dy_xhat = (float4)(0.0f);
+    for (int r = r0; r < r1; ++r) {
+        const float4 g = vload4(0, dy + r * C + c0);
+        sum_dy += g;
+        sum_dy_xhat = fma(g, (vload4(0, x + r * C + c0) - mu) * inv, sum_dy_xhat);
+    }
+    vstore4(sum_dy, 0, part_dy + chunk * C + c0);
+    vstore4(sum_dy_xhat, 0, part_dy_xhat + chunk * C + c0);
+}
+
+// One work-group per channel: the general form for any C (e.g. the odd channel counts of the
+// op checks). Two passes for the variance, as above.
 __kernel void batchnorm_statistics(__global const float *x, int rows, int C, float eps, float momentum,
                                    __global float *mean, __global float *inv_std,
                                    __global float *running_mean, __global float *running_var) {
@@ -48,7 +106,7 @@ __kernel void batchnorm_inference(__global const float *x, __global const float 
     y[e] = gamma[c] * (x[e] - running_mean[c]) / sqrt(running_var[c] + eps) + beta[c];
 }
 
-// dbeta = sum dy, dgamma = sum dy * xhat, per channel.
+// dbeta = sum dy, dgamma = sum dy * xhat, per channel; the general form for any C.
 __kernel void batchnorm_backward_reduce(__global const float *x, __global const float *dy,
                                         __global const float *mean, __global const float *inv_std,
                                         int rows, int C, __global float *dgamma, __global float *dbeta) {

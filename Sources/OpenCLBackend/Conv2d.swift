@@ -1,6 +1,14 @@
 import FERCore
 
-/// Convolution passes; kernels in Kernels/conv.cl, bias gradient by `column_sum`.
+/// Convolution passes. The variant is chosen here; the kernels only compute.
+///
+/// | pass            | fast variant (Kernels/conv_tiled.cl)                          | used when                          | else (Kernels/conv.cl)   |
+/// |-----------------|---------------------------------------------------------------|------------------------------------|--------------------------|
+/// | forward         | pack weights+bias into NR-column panels, implicit GEMM        | always (tuning.gemm.enabled)       | conv2d_forward           |
+/// | backward-data   | pack flipped/transposed weights, the same implicit GEMM on dy | stride 1, padding <= kernel - 1    | conv2d_backward_data     |
+/// | backward-weights| implicit GEMM per chunk of images, partials summed (reduce.cl)| outChannels % 16 == 0              | conv2d_backward_weights  |
+///
+/// The bias gradient is `column_sum` (reduce.cl) in every case.
 extension OpenCLBackend {
     private func shapeArguments(_ g: Conv2dGeometry) -> [KernelArgument] {
         [g.batch, g.height, g.width, g.inChannels, g.outChannels, g.kernelHeight, g.kernelWidth,
@@ -14,10 +22,16 @@ extension OpenCLBackend {
         let w = try operand(weight, g.weightCount, op: op, "weight")
         let b = try bias.map { try operand($0, g.outChannels, op: op, "bias") } ?? w
         let y = try operand(output, g.outputCount, op: op, "output")
-        let (columns, rows) = tuning.tile2D
-        try launch("conv2d_forward", file: "conv.cl", defines: ["HAS_BIAS": bias == nil ? 0 : 1],
-                   global: [g.outChannels, g.batch * g.outHeight * g.outWidth], local: [columns, rows],
-                   [x, w, b, y] + shapeArguments(g))
+        try profiledOp("\(op.rawValue) \(g)", flops: g.flops) {
+            if tuning.gemm.enabled {
+                try tiledProduct(ImplicitGemm(forward: g), input: x, weight: w, bias: bias == nil ? nil : b, flipped: false, output: y)
+                return
+            }
+            let (columns, rows) = tuning.tile2D
+            try launch("conv2d_forward", file: "conv.cl", defines: ["HAS_BIAS": bias == nil ? 0 : 1],
+                       global: [g.outChannels, g.batch * g.outHeight * g.outWidth], local: [columns, rows],
+                       [x, w, b, y] + shapeArguments(g))
+        }
     }
 
     public func conv2dBackwardData(_ g: Conv2dGeometry, outputGrad: Tensor, weight: Tensor, inputGrad: Tensor) throws {
@@ -26,10 +40,16 @@ extension OpenCLBackend {
         let dy = try operand(outputGrad, g.outputCount, op: op, "outputGrad")
         let w = try operand(weight, g.weightCount, op: op, "weight")
         let dx = try operand(inputGrad, g.inputCount, op: op, "inputGrad")
-        let (columns, rows) = tuning.tile2D
-        try launch("conv2d_backward_data", file: "conv.cl",
-                   global: [g.inChannels, g.batch * g.height * g.width], local: [columns, rows],
-                   [dy, w, dx] + shapeArguments(g))
+        try profiledOp("\(op.rawValue) \(g)", flops: g.flops) {
+            if tuning.gemm.enabled, let product = ImplicitGemm(backwardData: g) {
+                try tiledProduct(product, input: dy, weight: w, bias: nil, flipped: true, output: dx)
+                return
+            }
+            let (columns, rows) = tuning.tile2D
+            try launch("conv2d_backward_data", file: "conv.cl",
+                       global: [g.inChannels, g.batch * g.height * g.width], local: [columns, rows],
+                       [dy, w, dx] + shapeArguments(g))
+        }
     }
 
     public func conv2dBackwardWeights(_ g: Conv2dGeometry, input: Tensor, outputGrad: Tensor, weightGrad: Tensor, biasGrad: Tensor?) throws {
@@ -39,19 +59,147 @@ extension OpenCLBackend {
         let dy = try operand(outputGrad, g.outputCount, op: op, "outputGrad")
         let dw = try operand(weightGrad, g.weightCount, op: op, "weightGrad")
         let db = try biasGrad.map { try operand($0, g.outChannels, op: op, "biasGrad") }
-        let (columns, rows) = tuning.tile2D
-        try launch("conv2d_backward_weights", file: "conv.cl",
-                   global: [g.outChannels, g.kernelHeight * g.kernelWidth * g.inChannels], local: [columns, rows],
-                   [x, dy, dw] + shapeArguments(g))
-        if let db {
-            try columnSum(dy, rows: g.batch * g.outHeight * g.outWidth, columns: g.outChannels, into: db)
+        try profiledOp("\(op.rawValue) \(g)", flops: g.flops) {
+            if tuning.gemm.enabled, g.outChannels % 16 == 0 {
+                try tiledWeightGradient(ImplicitGemm(forward: g), input: x, outputGrad: dy, weightGrad: dw)
+            } else {
+                let (columns, rows) = tuning.tile2D
+                try launch("conv2d_backward_weights", file: "conv.cl",
+                           global: [g.outChannels, g.kernelHeight * g.kernelWidth * g.inChannels], local: [columns, rows],
+                           [x, dy, dw] + shapeArguments(g))
+            }
+            if let db {
+                try columnSum(dy, rows: g.batch * g.outHeight * g.outWidth, columns: g.outChannels, into: db)
+            }
         }
     }
 
-    /// out[c] = sum_r a[r, c]: the bias gradient of conv and dense layers.
+    /// out[c] = sum_r a[r, c]: the bias gradient of conv and dense layers. Rows are cut into
+    /// chunks summed 4 columns per work-item (contiguous loads), then the chunks are added.
     func columnSum(_ a: KernelArgument, rows: Int, columns: Int, into out: KernelArgument) throws {
-        try launch("column_sum", file: "reduce.cl", defines: ["REDUCE_WG": tuning.reduction],
-                   global: [columns * tuning.reduction], local: [tuning.reduction],
-                   [a, .int(rows), .int(columns), out])
+        let (used, chunkRows) = rowChunks(rows)
+        let target = used == 1 ? out : KernelArgument.tensor(try scratch("column sum partials", count: used * columns))
+        try columnPartialSums(a, rows: rows, columns: columns, into: target)
+        if used > 1 {
+            try launch("sum_partials", file: "reduce.cl", global: [(columns + 3) / 4], local: [tuning.elementwise],
+                       [target, .int(used), .int(columns), out])
+        }
+    }
+
+    /// How column reductions cut `rows`: (number of chunks, rows per chunk).
+    func rowChunks(_ rows: Int) -> (count: Int, rows: Int) {
+        let chunks = max(1, min(tuning.columnSumChunks, rows / 16))
+        let chunkRows = (rows + chunks - 1) / chunks
+        return ((rows + chunkRows - 1) / chunkRows, chunkRows)
+    }
+
+    /// part[chunk][c] = sum of a[r][c] over the chunk's rows (`rowChunks`).
+    func columnPartialSums(_ a: KernelArgument, rows: Int, columns: Int, into part: KernelArgument) throws {
+        let (used, chunkRows) = rowChunks(rows)
+        try launch("column_sum", file: "reduce.cl", global: [(columns + 3) / 4, used], local: [tuning.gemm.local, 1],
+                   [a, .int(rows), .int(columns), .int(chunkRows), part])
+    }
+
+    // MARK: register-tiled implicit GEMM (Kernels/conv_tiled.cl)
+
+    /// y = conv(x, w) + bias as the product [pixels x taps*inC] x [taps*inC x outC]: packs the
+    /// weights (flipped and transposed for backward-data) into column panels, then one
+    /// work-item per MR x NR output tile.
+    func tiledProduct(_ p: ImplicitGemm, input x: KernelArgument, weight w: KernelArgument, bias: KernelArgument?,
+                      flipped: Bool, output y: KernelArgument) throws {
+        let vectors = min(tuning.gemm.maxVectors, (p.outChannels + 15) / 16)
+        let rows = tuning.gemm.rows(forVectors: vectors)
+        let columns = 16 * vectors
+        let columnTiles = (p.outChannels + columns - 1) / columns
+        let rowTiles = (p.pixels + rows - 1) / rows
+        let packs = flipped || tuning.gemm.packAlways || p.outChannels % columns != 0
+        var defines = p.defines
+        defines["MR"] = rows
+        defines["NV"] = vectors
+        defines["HAS_BIAS"] = bias == nil ? 0 : 1
+        defines["PACKED_B"] = packs ? 1 : 0
+        var matrix = w
+        if packs {
+            matrix = .tensor(try scratch("packed weights", count: columnTiles * columns * p.reduction))
+            try launch(flipped ? "conv2d_pack_weights_flipped" : "conv2d_pack_weights", file: "conv_tiled.cl", defines: defines,
+                       global: [p.reduction, columnTiles], local: [tuning.elementwise, 1], [w, matrix])
+        }
+        let zeros = KernelArgument.tensor(try scratch("zeros", count: p.inChannels))
+        try launch("conv2d_forward_tiled", file: "conv_tiled.cl", defines: defines,
+                   global: [rowTiles, columnTiles], local: [tuning.gemm.local, 1], [x, matrix, bias ?? w, y, zeros])
+    }
+
+    /// dw = sum over pixels of A^T dy (A the implicit im2col of x), computed per chunk of whole
+    /// images into partial gradients that `sum_partials` adds up (one chunk: written directly).
+    /// Needs outChannels % 16 == 0.
+    func tiledWeightGradient(_ p: ImplicitGemm, input x: KernelArgument, outputGrad dy: KernelArgument,
+                             weightGrad dw: KernelArgument) throws {
+        // Fewer input channels than MR (conv1: one): MR rows would waste most broadcasts, so
+        // the tile turns wide instead (narrowInputRows x narrowVectors).
+        let narrow = p.inChannels < tuning.gemm.rows(forVectors: tuning.gemm.maxVectors)
+        var vectors = narrow ? tuning.gemm.narrowVectors : tuning.gemm.maxVectors
+        while p.outChannels % (16 * vectors) != 0 { vectors -= 1 }
+        let rows = narrow ? tuning.gemm.narrowInputRows : tuning.gemm.rows(forVectors: vectors)
+        let columnTiles = p.outChannels / (16 * vectors)
+        let rowTiles = p.kernelHeight * p.kernelWidth * ((p.inChannels + rows - 1) / rows)
+        let weightCount = p.reduction * p.outChannels
+        let imagePixels = max(1, p.pixels / p.batch)
+        var imagesPerChunk = min(p.batch, max(1, tuning.gemm.chunkPixels / imagePixels))
+        var chunks = (p.batch + imagesPerChunk - 1) / imagesPerChunk
+        while chunks > 1 && chunks * weightCount > tuning.gemm.maxPartialFloats {
+            imagesPerChunk *= 2
+            chunks = (p.batch + imagesPerChunk - 1) / imagesPerChunk
+        }
+        imagesPerChunk = (p.batch + chunks - 1) / chunks  // balance the chunks
+        chunks = (p.batch + imagesPerChunk - 1) / imagesPerChunk
+        var defines = p.defines
+        defines["MR"] = rows
+        defines["NV"] = vectors
+        defines["IMAGES_PER_CHUNK"] = imagesPerChunk
+        let target = chunks == 1 ? dw : KernelArgument.tensor(try scratch("partial weight gradients", count: chunks * weightCount))
+        try launch("conv2d_weights_tiled", file: "conv_tiled.cl", defines: defines,
+                   global: [rowTiles, columnTiles, chunks], local: [tuning.gemm.local, 1, 1], [x, dy, target])
+        if chunks > 1 {
+            try launch("sum_partials", file: "reduce.cl",
+                       global: [(weightCount + 3) / 4], local: [tuning.elementwise],
+                       [target, .int(chunks), .int(weightCount), dw])
+        }
+    }
+}
+
+/// The geometry of one tiled product as Kernels/conv_tiled.cl sees it: a stride-S convolution
+/// of an NHWC input with separate vertical and horizontal padding. Dense layers are 1x1
+/// convolutions of 1x1 images; backward-data is a forward convolution of dy.
+struct ImplicitGemm {
+    var batch, height, width, inChannels, outChannels, kernelHeight, kernelWidth, stride, padHeight, padWidth: Int
+
+    var outHeight: Int { (height + 2 * padHeight - kernelHeight) / stride + 1 }
+    var outWidth: Int { (width + 2 * padWidth - kernelWidth) / stride + 1 }
+    var pixels: Int { batch * outHeight * outWidth }
+    /// The GEMM's K: taps times input channels.
+    var reduction: Int { kernelHeight * kernelWidth * inChannels }
+
+    init(forward g: Conv2dGeometry) {
+        batch = g.batch; height = g.height; width = g.width; inChannels = g.inChannels; outChannels = g.outChannels
+        kernelHeight = g.kernelHeight; kernelWidth = g.kernelWidth; stride = g.stride; padHeight = g.padding; padWidth = g.padding
+    }
+
+    /// dx = conv(dy, flipped w) with padding k-1-P: exact for stride 1 and P <= k-1.
+    init?(backwardData g: Conv2dGeometry) {
+        guard g.stride == 1, g.padding <= g.kernelHeight - 1, g.padding <= g.kernelWidth - 1 else { return nil }
+        batch = g.batch; height = g.outHeight; width = g.outWidth; inChannels = g.outChannels; outChannels = g.inChannels
+        kernelHeight = g.kernelHeight; kernelWidth = g.kernelWidth; stride = 1
+        padHeight = g.kernelHeight - 1 - g.padding; padWidth = g.kernelWidth - 1 - g.padding
+    }
+
+    /// x [batch, inFeatures] w [inFeatures, outFeatures]: a 1x1 convolution of 1x1 images.
+    init(dense batch: Int, inFeatures: Int, outFeatures: Int) {
+        self.batch = batch; height = 1; width = 1; inChannels = inFeatures; outChannels = outFeatures
+        kernelHeight = 1; kernelWidth = 1; stride = 1; padHeight = 0; padWidth = 0
+    }
+
+    var defines: [String: Int] {
+        ["BATCH": batch, "IN_H": height, "IN_W": width, "IN_C": inChannels, "OUT_C": outChannels,
+         "KER_H": kernelHeight, "KER_W": kernelWidth, "STRIDE": stride, "PAD_H": padHeight, "PAD_W": padWidth]
     }
 }

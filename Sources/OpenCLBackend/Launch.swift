@@ -1,5 +1,6 @@
 import COpenCL
 import FERCore
+import Foundation
 
 /// A kernel argument, typed so that the one launch path sets every kind the same way.
 enum KernelArgument {
@@ -14,6 +15,7 @@ extension OpenCLBackend {
     /// The only way a kernel is started. Checks every operand's size first (the kernels trust
     /// their arguments), rounds the global size up to a multiple of the local size (kernels
     /// guard their own bounds), sets the arguments in order and enqueues without waiting.
+    /// While profiling is on (Profiling.swift) it also records the launch under the current op.
     ///
     /// - Parameters:
     ///   - kernel: kernel name in `file`.
@@ -48,8 +50,24 @@ extension OpenCLBackend {
         }
         var globalSize = zip(global, local).map { ($0 + $1 - 1) / $1 * $1 }
         var localSize = local
-        try check(clEnqueueNDRangeKernel(queue, handle, cl_uint(global.count), nil, &globalSize, &localSize, 0, nil, nil),
-                  "clEnqueueNDRangeKernel(\(kernel), global \(globalSize), local \(localSize))")
+        let enqueue = { (event: UnsafeMutablePointer<cl_event?>?) in
+            try check(clEnqueueNDRangeKernel(self.queue, handle, cl_uint(global.count), nil, &globalSize, &localSize, 0, nil, event),
+                      "clEnqueueNDRangeKernel(\(kernel), global \(globalSize), local \(localSize))")
+        }
+        guard let profiler = extras.profiler else { return try enqueue(nil) }
+        // Profiling (Profiling.swift): keep the event, or time the launch alone on the host.
+        let label = profiler.currentLabel.map { profiler.splitsKernels ? "\($0) [\(kernel)]" : $0 } ?? kernel
+        if profiler.usesEvents {
+            var event: cl_event?
+            try enqueue(&event)
+            profiler.record(label, event: event, hostSeconds: 0)
+        } else {
+            try check(clFinish(queue), "clFinish")
+            let start = DispatchTime.now().uptimeNanoseconds
+            try enqueue(nil)
+            try check(clFinish(queue), "clFinish")
+            profiler.record(label, event: nil, hostSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
     }
 
     /// Checks an operand of an op before launch: size, type and owner.

@@ -22,7 +22,7 @@ extension OpenCLBackend {
         let dy = try operand(outputGrad, g.outputCount, op: op, "outputGrad")
         let arg = try operand(argmax, g.outputCount, .int32, op: op, "argmax")
         let dx = try operand(inputGrad, g.inputCount, op: op, "inputGrad")
-        try launch("maxpool_backward", file: "pool.cl", global: [g.inputCount], local: [tuning.elementwise],
+        try launch("maxpool_backward", file: "pool.cl", global: [g.outputCount], local: [tuning.elementwise],
                    [dy, arg, dx] + shapeArguments(g))
     }
 }

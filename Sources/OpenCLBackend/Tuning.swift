@@ -1,12 +1,22 @@
-/// Launch sizes for every kernel, decided in one place. These are the safe defaults; the
-/// speed work replaces them with measured per-device values.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Launch sizes and tile shapes for every kernel, decided in one place: the rest of the backend
+/// asks `tuning` and never hard-codes a size.
 struct Tuning {
     /// Work-group size of 1-D elementwise kernels.
     let elementwise: Int
     /// Work-group size of per-channel reductions (batch norm, bias gradients); a power of two.
     let reduction: Int
-    /// Work-group tile of 2-D kernels (conv and dense outputs): (columns, rows).
+    /// Work-group tile of the simple 2-D kernels (conv.cl and gemm.cl fallbacks): (columns, rows).
     let tile2D: (Int, Int)
+    /// Row chunks of `column_sum` (bias gradients): work-items are (4 columns, chunk).
+    let columnSumChunks: Int
+    /// The register-tiled implicit GEMM of Kernels/conv_tiled.cl (conv and dense).
+    let gemm: GemmTuning
 
     init(device: DeviceInfo) {
         let limit = max(1, device.maxWorkGroupSize)
@@ -15,5 +25,102 @@ struct Tuning {
         while power * 2 <= min(128, limit) { power *= 2 }
         reduction = power
         tile2D = limit >= 64 ? (16, 4) : (1, 1)
+        columnSumChunks = device.isGPU ? 256 : 32
+        var gemm = (GemmTuning.table.first { $0.matches(device) }?.tuning ?? GemmTuning.defaultRow).clamped(maxWorkGroupSize: limit)
+        if let text = getenv("FER_CL_GEMM") { gemm = gemm.overridden(by: String(cString: text)) }
+        self.gemm = gemm
     }
+}
+
+/// Tile shapes of Kernels/conv_tiled.cl. Each work-item owns rows x (16 * vectors) outputs in
+/// float16 accumulators: rows * vectors float16 registers, plus the B vectors and a broadcast,
+/// must fit the vector register file or the accumulators spill (AVX2: 16 ymm, a float16 is 2;
+/// AVX-512: 32 zmm, a float16 is 1).
+struct GemmTuning: Sendable {
+    /// Use the tiled kernels at all (false: conv.cl / gemm.cl one-output-per-work-item kernels).
+    var enabled: Bool
+    /// Most float16 vectors per tile row (NR = 16 * vectors columns), 1...4.
+    var maxVectors: Int
+    /// MR for NV = 1, 2, 3, 4.
+    var rowsByVectors: [Int]
+    /// Weight gradient of a layer with fewer input channels than MR (conv1: one channel per tap,
+    /// where MR rows would waste MR-1 of every broadcast): MR x NV of that case.
+    var narrowInputRows: Int
+    var narrowVectors: Int
+    /// Work-group size along the tile dimension. CPUs: 1 (each work-item is a whole
+    /// micro-kernel; POCL's default would put a small grid on one thread). GPUs: a wavefront's
+    /// worth of independent tiles.
+    var local: Int
+    /// Weight gradient: target pixels per chunk (whole images); the chunk's dy and x then stay
+    /// in L2 while consecutive work-items sweep its row tiles, and the chunks' partial gradients are summed.
+    var chunkPixels: Int
+    /// Cap on the partial-gradient scratch, in floats (more images per chunk beyond it).
+    var maxPartialFloats: Int
+    /// Forward products pack the weights into contiguous column panels even when w could be
+    /// read in place (outChannels % NR == 0): long strided B columns thrash the TLB and
+    /// prefetchers (measured: fc1 forward 2x, conv4 forward 1.5x slower in place).
+    var packAlways: Bool
+
+    func rows(forVectors vectors: Int) -> Int { rowsByVectors[max(1, min(vectors, rowsByVectors.count)) - 1] }
+
+    /// The row with its work-group size limited to what the device allows.
+    func clamped(maxWorkGroupSize: Int) -> GemmTuning {
+        precondition((1...4).contains(maxVectors) && (1...4).contains(narrowVectors) && rowsByVectors.count == 4
+                     && rowsByVectors.allSatisfy { $0 >= 1 } && narrowInputRows >= 1 && chunkPixels >= 1, "GemmTuning row")
+        var row = self
+        row.local = max(1, min(local, maxWorkGroupSize))
+        return row
+    }
+
+    /// Development override from the environment, for measuring rows of the table:
+    /// `FER_CL_GEMM=simple` (the one-output-per-work-item kernels, for before/after timing) or
+    /// `FER_CL_GEMM=vectors=1,rows=6,narrow=1,narrowvectors=4,local=1,chunk=576,pack=1` (any
+    /// subset; rows sets MR for every vector count). Unknown keys and bad values are ignored.
+    func overridden(by text: String) -> GemmTuning {
+        var row = self
+        if text == "simple" {
+            row.enabled = false
+            return row
+        }
+        var values: [String: Int] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=")
+            if parts.count == 2, let value = Int(parts[1]), value >= 0 { values[String(parts[0])] = value }
+        }
+        func positive(_ key: String, _ fallback: Int, most: Int = .max) -> Int { values[key].map { min(most, max(1, $0)) } ?? fallback }
+        row.maxVectors = positive("vectors", maxVectors, most: 4)
+        if let rows = values["rows"] { row.rowsByVectors = [Int](repeating: max(1, rows), count: 4) }
+        row.narrowInputRows = positive("narrow", narrowInputRows)
+        row.narrowVectors = positive("narrowvectors", narrowVectors, most: 4)
+        row.local = positive("local", local)
+        row.chunkPixels = positive("chunk", chunkPixels)
+        if let pack = values["pack"] { row.packAlways = pack != 0 }
+        return row
+    }
+
+    /// LLVM CPU names (POCL puts the one it compiles for in the device name,
+    /// "pthread-haswell-AMD EPYC") whose targets have 32 zmm registers.
+    static let avx512CPUs = ["avx512", "skx", "cascadelake", "cooperlake", "cannonlake", "icelake", "tigerlake",
+                             "rocketlake", "sapphirerapids", "graniterapids", "emeraldrapids", "znver4", "znver5", "knl", "knm"]
+
+    /// Per-device rows, first match wins; `defaultRow` otherwise.
+    static let table: [(matches: @Sendable (DeviceInfo) -> Bool, tuning: GemmTuning)] = [
+        // CPU devices compiled for AVX-512 (32 zmm): 6 x 64 tiles, 24 accumulators (the DESIGN.md
+        // probes' shape). Unmeasured on this project's CI kind, whose VM hides AVX-512 (POCL
+        // compiles for haswell there).
+        ({ device in device.type.contains("CPU") && avx512CPUs.contains { device.name.lowercased().contains($0) } },
+         GemmTuning(enabled: true, maxVectors: 4, rowsByVectors: [12, 12, 8, 6], narrowInputRows: 1, narrowVectors: 4, local: 1,
+                    chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true)),
+        // Other CPU devices (AVX2, 16 ymm): 6 x 16 tiles, 12 ymm accumulators, no spills.
+        // Measured on the 2-core EPYC CI kind (`fer-cl bench`): conv2-conv4 passes 88-135 GFLOP/s.
+        ({ $0.type.contains("CPU") }, defaultRow),
+        // GPUs: the same kernels, one small tile per work-item, 64 work-items per group, so that
+        // enough work-items exist. Unmeasured (no GPU in CI): a starting point.
+        ({ $0.isGPU },
+         GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [4, 4, 4, 4], narrowInputRows: 1, narrowVectors: 1, local: 64,
+                    chunkPixels: 4096, maxPartialFloats: 32 << 20, packAlways: true)),
+    ]
+
+    static let defaultRow = GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [6, 6, 6, 6], narrowInputRows: 1, narrowVectors: 4,
+                                       local: 1, chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true)
 }

@@ -17,8 +17,12 @@ public struct OpChecks {
         Conv2dGeometry(batch: 3, height: 9, width: 6, inChannels: 5, outChannels: 4, stride: 2, padding: 1),
         Conv2dGeometry(batch: 1, height: 6, width: 7, inChannels: 2, outChannels: 3, kernelHeight: 1, kernelWidth: 1, padding: 0),
         Conv2dGeometry(batch: 2, height: 8, width: 8, inChannels: 17, outChannels: 33, kernelHeight: 5, kernelWidth: 5, padding: 2),
+        // Output channels a multiple of 16: the register-tiled weight-gradient kernel.
+        Conv2dGeometry(batch: 2, height: 7, width: 5, inChannels: 17, outChannels: 32),
     ]
-    static let batchNormGeometries = [BatchNormGeometry(rows: 37, channels: 5), BatchNormGeometry(rows: 72, channels: 7, momentum: 0.25)]
+    /// Channels 5 and 7: one work-group per channel; 12: the chunked float4 reductions.
+    static let batchNormGeometries = [BatchNormGeometry(rows: 37, channels: 5), BatchNormGeometry(rows: 72, channels: 7, momentum: 0.25),
+                                      BatchNormGeometry(rows: 1001, channels: 12)]
     static let poolGeometries = [PoolGeometry(batch: 2, height: 7, width: 9, channels: 3), PoolGeometry(batch: 1, height: 4, width: 4, channels: 5)]
     static let denseGeometries = [DenseGeometry(batch: 3, inFeatures: 13, outFeatures: 7), DenseGeometry(batch: 5, inFeatures: 37, outFeatures: 17)]
 

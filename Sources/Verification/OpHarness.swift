@@ -18,10 +18,12 @@ struct HostTensor {
     static func input(_ name: String, _ values: [UInt8], _ shape: [Int]) -> HostTensor {
         HostTensor(name: name, shape: shape, values: .bytes(values), isOutput: false)
     }
+    /// An output, pre-filled with NaN (int32: -7) on both backends so an element a kernel
+    /// forgets to write cannot pass for a correct zero.
     static func output(_ name: String, _ shape: [Int], _ dtype: DType = .float32) -> HostTensor {
         let count = shape.reduce(1, *)
-        return HostTensor(name: name, shape: shape, values: dtype == .int32 ? .ints(.init(repeating: 0, count: count))
-                                                                       : .floats(.init(repeating: 0, count: count)), isOutput: true)
+        return HostTensor(name: name, shape: shape, values: dtype == .int32 ? .ints(.init(repeating: -7, count: count))
+                                                                       : .floats(.init(repeating: .nan, count: count)), isOutput: true)
     }
     /// An operand the op reads and updates in place.
     static func inOut(_ name: String, _ values: [Float], _ shape: [Int]) -> HostTensor {

@@ -63,12 +63,11 @@ import Verification
                                   candidate: try OpenCLBackend(deviceRequest: nil, sources: .embedded.replacing("activation.cl", with: leaky)))
         #expect(try reluChecks.run(.reluForward).contains { !$0.passed })
 
-        let conv = try #require(KernelSources.embedded.files["conv.cl"])
-        let skipping = conv.replacingOccurrences(of: "for (int i = 0; i < C; ++i) acc = fma(xs[i], ws[i * K], acc);",
-                                                 with: "for (int i = 0; i < C - 1; ++i) acc = fma(xs[i], ws[i * K], acc);")
+        let conv = try #require(KernelSources.embedded.files["conv_tiled.cl"])
+        let skipping = conv.replacingOccurrences(of: "for (int i = 0; i < IN_C; ++i) {", with: "for (int i = 0; i < IN_C - 1; ++i) {")
         #expect(skipping != conv)
         var step = WholeStepCheck(reference: ReferenceBackend(),
-                                  candidate: try OpenCLBackend(deviceRequest: nil, sources: .embedded.replacing("conv.cl", with: skipping)))
+                                  candidate: try OpenCLBackend(deviceRequest: nil, sources: .embedded.replacing("conv_tiled.cl", with: skipping)))
         step.batch = 2
         let failures = try step.run().filter { !$0.passed }.map(\.name)
         #expect(failures.contains("conv2 output"))

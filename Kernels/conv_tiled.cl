@@ -1,0 +1,253 @@
+// Register-tiled implicit GEMM for convolution and dense layers (see Conv2d.swift, Dense.swift).
+// NHWC activations, weights [KH][KW][C][K] as in conv.cl; dense layers are 1x1 convolutions of
+// 1x1 images.
+//
+// Why this shape (DESIGN.md, "What is known about speed on POCL"): POCL does not vectorise a
+// GEMM-like K loop across work-items, so each work-item owns an explicit MR x NR tile of the
+// output (MR rows, NR = 16*NV columns as float16 vectors), broadcasts one A element per row,
+// loads B rows as whole vectors and runs the whole K loop; the host launches it with local size
+// 1 on CPUs (Tuning decides). Shapes and tile sizes are compile-time constants (-D), so pitches
+// fold into addressing and the accumulators stay in registers.
+//
+// Assumptions, all checked by the host (Conv2d.swift) before it picks these kernels:
+//   conv2d_forward_tiled          any geometry (stride, padding, kernel size, channel counts).
+//                                 B is the weight matrix [KDIM][OUT_C] read in place (PACKED_B 0,
+//                                 needs OUT_C % NR == 0) or packed by conv2d_pack_weights into
+//                                 column panels of NR, zero past OUT_C (PACKED_B 1); `zeros` holds
+//                                 at least IN_C zeros and stands in for input outside the image.
+//   conv2d_weights_tiled          OUT_C % NR == 0 (dy rows are read as whole float16s); any other
+//                                 geometry. A tile's MR rows share one tap (ky, kx), so each tap's
+//                                 valid output range is a rectangle and the inner loop has no bounds
+//                                 checks; rows past IN_C read a clamped channel and are not stored.
+//                                 Writes one partial gradient per chunk of IMAGES_PER_CHUNK images
+//                                 (the host sums them with sum_partials in reduce.cl when CHUNKS > 1).
+//   conv2d_pack_weights[_flipped] any geometry; the flipped form turns w[KH][KW][C][K] into the
+//                                 forward weights of backward-data: w'[KH-1-ky][KW-1-kx][K][C].
+// Backward-data for stride 1 is conv2d_forward_tiled run on dy with the flipped weights and
+// padding KH-1-P, KW-1-P (the host checks stride 1 and P <= K-1; else conv.cl's kernel).
+// Dense layers: forward and backward-data are conv2d_forward_tiled, weight gradient
+// conv2d_weights_tiled, all with 1x1 images and kernels.
+
+#ifndef MR
+#define MR 6
+#endif
+#ifndef NV
+#define NV 4
+#endif
+#define NR (16 * NV)
+
+// Geometry of the product this program computes (defaults: seed conv2 at batch 64).
+#ifndef BATCH
+#define BATCH 64
+#endif
+#ifndef IN_H
+#define IN_H 24
+#endif
+#ifndef IN_W
+#define IN_W 24
+#endif
+#ifndef IN_C
+#define IN_C 64
+#endif
+#ifndef OUT_C
+#define OUT_C 128
+#endif
+#ifndef KER_H
+#define KER_H 3
+#endif
+#ifndef KER_W
+#define KER_W 3
+#endif
+#ifndef STRIDE
+#define STRIDE 1
+#endif
+#ifndef PAD_H
+#define PAD_H 1
+#endif
+#ifndef PAD_W
+#define PAD_W 1
+#endif
+#ifndef HAS_BIAS
+#define HAS_BIAS 1
+#endif
+#ifndef IMAGES_PER_CHUNK
+#define IMAGES_PER_CHUNK 1
+#endif
+
+#define OUT_H ((IN_H + 2 * PAD_H - KER_H) / STRIDE + 1)
+#define OUT_W ((IN_W + 2 * PAD_W - KER_W) / STRIDE + 1)
+#define PIXELS (BATCH * OUT_H * OUT_W)
+#define KDIM (KER_H * KER_W * IN_C)
+#define COL_TILES ((OUT_C + NR - 1) / NR)
+#define ROW_TILES ((PIXELS + MR - 1) / MR)
+#define CHUNKS ((BATCH + IMAGES_PER_CHUNK - 1) / IMAGES_PER_CHUNK)
+// The B operand of conv2d_forward_tiled: packed panels (PACKED_B 1) or w itself (needs OUT_C % NR == 0).
+#ifndef PACKED_B
+#define PACKED_B 1
+#endif
+#if PACKED_B
+#define B_PANEL (KDIM * NR)
+#define B_ROW NR
+#else
+#define B_PANEL NR
+#define B_ROW OUT_C
+#endif
+
+// Packs weights [KDIM][OUT_C] into column panels wp[j][k][NR], zero past OUT_C: the B operand
+// when OUT_C % NR != 0 (otherwise the forward product reads w in place). Global (KDIM, COL_TILES).
+__kernel void conv2d_pack_weights(__global const float *w, __global float *wp) {
+    const int k = get_global_id(0), j = get_global_id(1);
+    if (k >= KDIM || j >= COL_TILES) return;
+    __global float *out = wp + (j * KDIM + k) * NR;
+    for (int c = 0; c < NR; ++c) {
+        const int o = j * NR + c;
+        out[c] = o < OUT_C ? w[k * OUT_C + o] : 0.0f;
+    }
+}
+
+// The same for backward-data. This program's geometry is the backward-data product's: IN_C is
+// the layer's output channels, OUT_C its input channels; w is the layer's [KER_H][KER_W][OUT_C][IN_C].
+//   wp[j][(ky, kx, o)][c] = w[KER_H-1-ky][KER_W-1-kx][j*NR + c][o]
+// Global (KDIM, COL_TILES): neighbouring work-items read neighbouring o.
+__kernel void conv2d_pack_weights_flipped(__global const float *w, __global float *wp) {
+    const int k = get_global_id(0), j = get_global_id(1);
+    if (k >= KDIM || j >= COL_TILES) return;
+    const int o = k % IN_C, flipped = KER_H * KER_W - 1 - k / IN_C;
+    __global const float *in = w + (flipped * OUT_C + j * NR) * IN_C + o;
+    __global float *out = wp + (j * KDIM + k) * NR;
+    for (int c = 0; c < NR; ++c) out[c] = j * NR + c < OUT_C ? in[c * IN_C] : 0.0f;
+}
+
+// y[p][o] = bias[o] + sum_k A[p][k] * B[k][o], p = (n, oy, ox), k = (ky, kx, i),
+// A[p][k] = x[n, oy*S - PAD_H + ky, ox*S - PAD_W + kx, i] (zero outside the image).
+// Global size: (ROW_TILES, COL_TILES).
+__kernel void conv2d_forward_tiled(__global const float *x, __global const float *wp, __global const float *bias,
+                                   __global float *y, __global const float *zeros) {
+    const int tile = get_global_id(0), j = get_global_id(1);
+    if (tile >= ROW_TILES || j >= COL_TILES) return;
+    const int p0 = tile * MR;
+    int iy0[MR], ix0[MR], base[MR];
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+        const int p = min(p0 + r, PIXELS - 1);
+        const int ox = p % OUT_W, oy = (p / OUT_W) % OUT_H, n = p / (OUT_W * OUT_H);
+        iy0[r] = oy * STRIDE - PAD_H;
+        ix0[r] = ox * STRIDE - PAD_W;
+        base[r] = ((n * IN_H + iy0[r]) * IN_W + ix0[r]) * IN_C;
+    }
+    float16 acc[MR][NV];
+#pragma unroll
+    for (int r = 0; r < MR; ++r)
+#pragma unroll
+        for (int v = 0; v < NV; ++v) acc[r][v] = (float16)(0.0f);
+
+    __global const float16 *bp = (__global const float16 *)(wp + j * B_PANEL);
+    for (int ky = 0; ky < KER_H; ++ky) {
+        for (int kx = 0; kx < KER_W; ++kx) {
+            __global const float *xr[MR];
+#pragma unroll
+            for (int r = 0; r < MR; ++r) {
+                const int iy = iy0[r] + ky, ix = ix0[r] + kx;
+                const bool inside = iy >= 0 && iy < IN_H && ix >= 0 && ix < IN_W;
+                xr[r] = inside ? x + base[r] + (ky * IN_W + kx) * IN_C : zeros;
+            }
+            for (int i = 0; i < IN_C; ++i) {
+                float16 b[NV];
+#pragma unroll
+                for (int v = 0; v < NV; ++v) b[v] = bp[i * (B_ROW / 16) + v];
+#pragma unroll
+                for (int r = 0; r < MR; ++r) {
+                    const float16 a = (float16)(xr[r][i]);
+#pragma unroll
+                    for (int v = 0; v < NV; ++v) acc[r][v] = fma(a, b[v], acc[r][v]);
+                }
+            }
+            bp += IN_C * (B_ROW / 16);
+        }
+    }
+
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+        if (p0 + r >= PIXELS) break;
+        __global float *out = y + (p0 + r) * OUT_C + j * NR;
+#pragma unroll
+        for (int v = 0; v < NV; ++v) {
+#if OUT_C % NR == 0
+#if HAS_BIAS
+            vstore16(acc[r][v] + vload16(0, bias + j * NR + v * 16), v, out);
+#else
+            vstore16(acc[r][v], v, out);
+#endif
+#else
+            float values[16];
+            vstore16(acc[r][v], 0, values);
+            for (int c = 0; c < 16; ++c) {
+                const int o = j * NR + v * 16 + c;
+#if HAS_BIAS
+                if (o < OUT_C) out[v * 16 + c] = values[c] + bias[o];
+#else
+                if (o < OUT_C) out[v * 16 + c] = values[c];
+#endif
+            }
+#endif
+        }
+    }
+}
+
+// Weight gradient of one chunk of images:
+//   part[chunk][k][o] = sum over the chunk's pixels p of A[p][k] * dy[p][o]
+// rows k = (ky, kx, i) in tiles of MR that share one tap (ky, kx), so that the valid output
+// range for the tap is a rectangle and the inner loop has no bounds checks. Rows past KDIM
+// read a clamped channel and are not stored. Global size: (row tiles, COL_TILES, CHUNKS),
+// row tiles = KER_H*KER_W * ceil(IN_C / MR).
+#define W_ROW_TILES_PER_TAP ((IN_C + MR - 1) / MR)
+__kernel void conv2d_weights_tiled(__global const float *x, __global const float *dy, __global float *part) {
+    const int tile = get_global_id(0), j = get_global_id(1), chunk = get_global_id(2);
+    if (tile >= KER_H * KER_W * W_ROW_TILES_PER_TAP || j >= COL_TILES || chunk >= CHUNKS) return;
+    const int tap = tile / W_ROW_TILES_PER_TAP, i0 = (tile % W_ROW_TILES_PER_TAP) * MR;
+    const int ky = tap / KER_W, kx = tap % KER_W;
+    // Output rows oy with 0 <= oy*S - PAD_H + ky < IN_H, likewise columns.
+    const int oy_lo = max(0, (PAD_H - ky + STRIDE - 1) / STRIDE);
+    const int oy_hi = min(OUT_H, (IN_H - 1 + PAD_H - ky) / STRIDE + 1);
+    const int ox_lo = max(0, (PAD_W - kx + STRIDE - 1) / STRIDE);
+    const int ox_hi = min(OUT_W, (IN_W - 1 + PAD_W - kx) / STRIDE + 1);
+    int channel[MR];
+#pragma unroll
+    for (int r = 0; r < MR; ++r) channel[r] = min(i0 + r, IN_C - 1);
+
+    float16 acc[MR][NV];
+#pragma unroll
+    for (int r = 0; r < MR; ++r)
+#pragma unroll
+        for (int v = 0; v < NV; ++v) acc[r][v] = (float16)(0.0f);
+
+    const int n_end = min(BATCH, (chunk + 1) * IMAGES_PER_CHUNK);
+    for (int n = chunk * IMAGES_PER_CHUNK; n < n_end; ++n) {
+        for (int oy = oy_lo; oy < oy_hi; ++oy) {
+            const int iy = oy * STRIDE - PAD_H + ky;
+            __global const float *xrow = x + ((n * IN_H + iy) * IN_W + ox_lo * STRIDE - PAD_W + kx) * IN_C;
+            __global const float16 *dyrow = (__global const float16 *)(dy + ((n * OUT_H + oy) * OUT_W + ox_lo) * OUT_C + j * NR);
+            for (int ox = ox_lo; ox < ox_hi; ++ox) {
+                float16 b[NV];
+#pragma unroll
+                for (int v = 0; v < NV; ++v) b[v] = dyrow[v];
+#pragma unroll
+                for (int r = 0; r < MR; ++r) {
+                    const float16 a = (float16)(xrow[channel[r]]);
+#pragma unroll
+                    for (int v = 0; v < NV; ++v) acc[r][v] = fma(a, b[v], acc[r][v]);
+                }
+                xrow += STRIDE * IN_C;
+                dyrow += OUT_C / 16;
+            }
+        }
+    }
+
+    __global float *out = part + chunk * (KDIM * OUT_C) + (tap * IN_C + i0) * OUT_C + j * NR;
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+        if (i0 + r >= IN_C) break;
+#pragma unroll
+        for (int v = 0; v < NV; ++v) vstore16(acc[r][v], v, out + r * OUT_C);
+    }
+}
