@@ -10,11 +10,15 @@ public final class OpenCLBackend: Backend {
     nonisolated(unsafe) let context: cl_context
     nonisolated(unsafe) let queue: cl_command_queue
     let programs: ProgramCache
+    /// Scratch buffers and the profiler (Profiling.swift).
+    let extras: BackendExtras
 
     /// - Parameters:
     ///   - device: from `DeviceInfo.select`.
     ///   - sources: kernel texts; the embedded copies unless overridden.
-    public init(device: DeviceInfo, sources: KernelSources = .embedded) throws {
+    ///   - profiling: create the queue with event profiling, so `startProfiling` reads device
+    ///     timestamps (`fer-cl bench`); otherwise profiled launches are timed on the host.
+    public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false) throws {
         self.device = device
         self.tuning = Tuning(device: device)
         var status: cl_int = 0
@@ -22,18 +26,20 @@ public final class OpenCLBackend: Backend {
         guard let context = clCreateContext(nil, 1, &deviceID, nil, nil, &status), status == CL_SUCCESS else {
             throw OpenCLError.call("clCreateContext(\(device.name))", code: status)
         }
-        guard let queue = clCreateCommandQueue(context, device.deviceID, 0, &status), status == CL_SUCCESS else {
+        let properties = cl_command_queue_properties(profiling ? CL_QUEUE_PROFILING_ENABLE : 0)
+        guard let queue = clCreateCommandQueue(context, device.deviceID, properties, &status), status == CL_SUCCESS else {
             clReleaseContext(context)
             throw OpenCLError.call("clCreateCommandQueue(\(device.name))", code: status)
         }
         self.context = context
         self.queue = queue
         self.programs = ProgramCache(context: context, device: device, sources: sources)
+        self.extras = BackendExtras(queueProfiles: profiling)
     }
 
     /// The device chosen by `--device` (index or name substring; nil picks the default).
-    public convenience init(deviceRequest: String?, sources: KernelSources = .embedded) throws {
-        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources)
+    public convenience init(deviceRequest: String?, sources: KernelSources = .embedded, profiling: Bool = false) throws {
+        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources, profiling: profiling)
     }
 
     deinit {

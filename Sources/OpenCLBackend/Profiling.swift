@@ -78,39 +78,15 @@ final class KernelProfiler {
 /// network sizes it for its largest layer) and a replaced buffer is freed by OpenCL once the
 /// kernels queued on it have run. Steady-state steps allocate nothing.
 final class BackendExtras {
-    weak var owner: OpenCLBackend?
     var scratch: [String: Tensor] = [:]
     var profiler: KernelProfiler?
+    /// The queue was created with CL_QUEUE_PROFILING_ENABLE: kernels are timed by their events.
     let queueProfiles: Bool
 
-    init(owner: OpenCLBackend, queueProfiles: Bool) {
-        self.owner = owner
-        self.queueProfiles = queueProfiles
-    }
+    init(queueProfiles: Bool) { self.queueProfiles = queueProfiles }
 }
 
-// Keyed by backend identity, checked against a weak reference so that a new backend at a
-// reused address never sees a dead one's state; dead entries go on the next miss.
-// (A stored property of OpenCLBackend would do the same without the table.)
-private let extrasLock = NSLock()
-nonisolated(unsafe) private var extrasTable: [ObjectIdentifier: BackendExtras] = [:]
-
 extension OpenCLBackend {
-    var extras: BackendExtras {
-        extrasLock.lock()
-        defer { extrasLock.unlock() }
-        let key = ObjectIdentifier(self)
-        if let entry = extrasTable[key], entry.owner === self { return entry }
-        extrasTable = extrasTable.filter { $0.value.owner != nil && $0.key != key }
-        var properties: cl_command_queue_properties = 0
-        let status = clGetCommandQueueInfo(queue, cl_command_queue_info(CL_QUEUE_PROPERTIES), MemoryLayout<cl_command_queue_properties>.size,
-                                           &properties, nil)
-        let profiles = status == CL_SUCCESS && properties & cl_command_queue_properties(CL_QUEUE_PROFILING_ENABLE) != 0
-        let entry = BackendExtras(owner: self, queueProfiles: profiles)
-        extrasTable[key] = entry
-        return entry
-    }
-
     /// A float scratch tensor of at least `count` elements for `role`, reused across calls.
     func scratch(_ role: String, count: Int) throws -> Tensor {
         let state = extras

@@ -71,7 +71,7 @@ struct BenchCommand: Command {
         if BackendChoice.isReference(request) {
             backend = ReferenceBackend()
         } else {
-            backend = try OpenCLBackend(deviceRequest: request, sources: BackendChoice.kernelSources(arguments))
+            backend = try OpenCLBackend(deviceRequest: request, sources: BackendChoice.kernelSources(arguments), profiling: true)
         }
         let network = try model.build(on: backend)
         try network.initialize(seed: 2013)
