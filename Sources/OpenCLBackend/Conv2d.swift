@@ -77,7 +77,7 @@ extension OpenCLBackend {
     /// out[c] = sum_r a[r, c]: the bias gradient of conv and dense layers. Rows are cut into
     /// chunks summed 4 columns per work-item (contiguous loads), then the chunks are added.
     func columnSum(_ a: KernelArgument, rows: Int, columns: Int, into out: KernelArgument) throws {
-        let (used, chunkRows) = rowChunks(rows)
+        let used = rowChunks(rows).count
         let target = used == 1 ? out : KernelArgument.tensor(try scratch("column sum partials", count: used * columns))
         try columnPartialSums(a, rows: rows, columns: columns, into: target)
         if used > 1 {
