@@ -65,10 +65,7 @@ public struct Evaluator {
         let k = network.classes
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         var lossSum = 0.0
-        var parameters = AugmentParameters(batch: 1, imageCount: max(data.count, 1))
-        parameters.pixelScale = normalization.scale
-        parameters.mean = normalization.mean
-        parameters.std = normalization.std
+        let parameters = normalization.plainBatch(batch: 1, imageCount: max(data.count, 1))
         let all = (0..<Int32(data.count)).map { $0 }
         var start = 0
         while start < data.count {

@@ -14,6 +14,16 @@ public struct Normalization: Codable, Equatable, Sendable {
     }
 
     public var json: String { "{\"mean\":\(mean),\"scale\":\(scale),\"std\":\(std)}" }
+
+    /// Gathering without augmentation, normalised this way: how evaluation and prediction
+    /// turn stored images into network input (training adds its augmentation on top).
+    public func plainBatch(batch: Int, imageCount: Int, seed: UInt64 = 0, epoch: UInt64 = 0) -> AugmentParameters {
+        var p = AugmentParameters(batch: batch, imageCount: imageCount, seed: seed, epoch: epoch)
+        p.pixelScale = scale
+        p.mean = mean
+        p.std = std
+        return p
+    }
 }
 
 public enum ModelFileError: Error, CustomStringConvertible, Equatable {

@@ -58,14 +58,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     public func augmentation(batch: Int, imageCount: Int, epoch: Int) -> AugmentParameters {
-        var p = AugmentParameters(batch: batch, imageCount: imageCount, seed: seed, epoch: UInt64(epoch))
+        var p = normalization.plainBatch(batch: batch, imageCount: imageCount, seed: seed, epoch: UInt64(epoch))
         p.flipProbability = flipProbability
         p.minRotation = -rotationDegrees; p.maxRotation = rotationDegrees
         p.minScale = 1 - scaleJitter; p.maxScale = 1 + scaleJitter
         p.maxTranslation = translatePixels
         p.cropPadding = cropPadding
-        p.mean = mean
-        p.std = std
         return p
     }
 

@@ -11,15 +11,13 @@ struct InspectCommand: Command {
         DataChoice.option("FER-2013 in any form fer-cl reads. Default \(DataChoice.defaultDescription)."),
         .flag("json", "Write the summary as JSON to standard output."),
         .value("grid", "FILE.png", "Write a grid of training images, each above its augmented version (one column per class)."),
-        .value("flip", "P", "Grid augmentation: flip probability (default 0.5)."),
-        .value("rotate", "DEG", "Grid augmentation: rotation range in degrees (default 15)."),
-        .value("scale", "F", "Grid augmentation: zoom range (default 0.1)."),
-        .value("translate", "PX", "Grid augmentation: shift range in pixels (default 4)."),
-        .value("crop-padding", "PX", "Grid augmentation: random crop padding (default 0)."),
+    ] + InspectCommand.gridAugmentation.options("Grid augmentation") + [
         .value("seed", "N", "Seed of the sample choice and augmentation (default 1)."),
         .value("export-csv", "FILE", "Write the data as a Kaggle-style fer2013.csv (Usage from each split)."),
         DataChoice.skipBadOption,
     ]
+
+    static let gridAugmentation = AugmentationFlags(flip: 0.5, rotate: 15, scale: 0.1, translate: 4)
 
     let arguments: ParsedArguments
 
@@ -65,13 +63,12 @@ struct InspectCommand: Command {
         let original = try backend.makeTensor([present.count, 48, 48, 1], .float32)
         try backend.augmentBatch(p, images: images, labels: labels, indices: try backend.intTensor(present, [present.count]),
                                  output: original, outputLabels: try backend.makeTensor([present.count], .int32))
-        p.flipProbability = try arguments.float("flip", default: 0.5)
-        let rotation = try arguments.float("rotate", default: 15)
-        p.minRotation = -rotation; p.maxRotation = rotation
-        let scale = try arguments.float("scale", default: 0.1)
-        p.minScale = 1 - scale; p.maxScale = 1 + scale
-        p.maxTranslation = try arguments.float("translate", default: 4)
-        p.cropPadding = try arguments.int("crop-padding", default: 0, range: 0...24)
+        let flags = try Self.gridAugmentation.parsed(arguments)
+        p.flipProbability = flags.flip
+        p.minRotation = -flags.rotate; p.maxRotation = flags.rotate
+        p.minScale = 1 - flags.scale; p.maxScale = 1 + flags.scale
+        p.maxTranslation = flags.translate
+        p.cropPadding = flags.cropPadding
         try p.validate(op: "inspect --grid")
         let augmented = try backend.makeTensor([present.count, 48, 48, 1], .float32)
         try backend.augmentBatch(p, images: images, labels: labels, indices: try backend.intTensor(present, [present.count]),

@@ -42,10 +42,7 @@ struct PredictCommand: Command {
         let pixels = try arguments.positional.map { path in try loadFERImage(atPath: path) }
         let dataset = Dataset(images: pixels.flatMap { $0 }, labels: [Int32](repeating: 0, count: pixels.count), split: .test, source: "command line")
         let data = try DeviceDataset(dataset, on: backend)
-        var parameters = AugmentParameters(batch: pixels.count, imageCount: pixels.count)
-        parameters.pixelScale = normalization.scale
-        parameters.mean = normalization.mean
-        parameters.std = normalization.std
+        let parameters = normalization.plainBatch(batch: pixels.count, imageCount: pixels.count)
         let (input, _) = try data.batch(ArraySlice((0..<Int32(pixels.count)).map { $0 }), parameters: parameters)
         let logits = try backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
         let k = network.classes

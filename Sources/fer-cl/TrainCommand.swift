@@ -31,11 +31,7 @@ struct TrainCommand: Command {
         .value("init", "FILE", "Start from the weights of a safetensors file with the same tensor names (e.g. trained in PyTorch)."),
         .value("val", "PATH", "Validation data (default: the data's test split when it has one)."),
         .value("val-split", "F", "Hold out fraction F of the training split for validation instead."),
-        .value("flip", "P", "Augmentation: horizontal flip probability (default 0)."),
-        .value("rotate", "DEG", "Augmentation: random rotation in +-DEG degrees (default 0)."),
-        .value("scale", "F", "Augmentation: random zoom in [1-F, 1+F] (default 0)."),
-        .value("translate", "PX", "Augmentation: random shift in +-PX pixels (default 0)."),
-        .value("crop-padding", "PX", "Augmentation: random crop from the image padded by PX (default 0)."),
+    ] + AugmentationFlags().options("Augmentation") + [
         .value("mean", "M", "Normalisation: input = (pixel/255 - M) / S (default M 0)."),
         .value("std", "S", "Normalisation standard deviation (default 1)."),
         .flag("class-weights", "Weight the loss by inverse class frequency."),
@@ -73,11 +69,12 @@ struct TrainCommand: Command {
         options.stepEpochs = try a.int("step-epochs", default: options.stepEpochs, range: 1...100_000)
         options.stepGamma = try a.float("step-gamma", default: options.stepGamma)
         options.seed = try a.uint64("seed", default: options.seed)
-        options.flipProbability = try a.float("flip", default: 0)
-        options.rotationDegrees = try a.float("rotate", default: 0)
-        options.scaleJitter = try a.float("scale", default: 0)
-        options.translatePixels = try a.float("translate", default: 0)
-        options.cropPadding = try a.int("crop-padding", default: 0, range: 0...24)
+        let augmentation = try AugmentationFlags().parsed(a)
+        options.flipProbability = augmentation.flip
+        options.rotationDegrees = augmentation.rotate
+        options.scaleJitter = augmentation.scale
+        options.translatePixels = augmentation.translate
+        options.cropPadding = augmentation.cropPadding
         options.mean = try a.float("mean", default: 0)
         options.std = try a.float("std", default: 1)
         options.classWeights = a.flag("class-weights")
