@@ -37,6 +37,15 @@ public final class Tensor: @unchecked Sendable {
 }
 
 extension Tensor {
+    /// The first elements of the same storage seen with a shape of at most this many
+    /// elements: a batch of n inside buffers sized for a larger batch.
+    public func prefix(_ shape: [Int]) throws -> Tensor {
+        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) <= count else {
+            throw BackendError.invalidArgument(op: "prefix", reason: "cannot view \(shapeDescription) as \(shape)")
+        }
+        return Tensor(shape: shape, dtype: dtype, storage: storage, owner: owner)
+    }
+
     /// The same storage seen with another shape of equal element count (flatten is free).
     public func reshaped(_ shape: [Int]) throws -> Tensor {
         guard shape.reduce(1, *) == count else {

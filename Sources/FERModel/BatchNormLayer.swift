@@ -14,8 +14,8 @@ public final class BatchNormLayer: Layer {
     public let runningMean: Tensor
     public let runningVar: Tensor
     public var batchesTracked: Int64 = 0
-    private struct Buffers { let output, inputGrad: Tensor }
-    private var workspace: BatchWorkspace<Buffers>!
+    private let buffers: BatchBuffers
+    private var sampleShape: [Int] = []
     private var rowsPerSample = 1
     private var savedInput: Tensor?
     private let savedMean: Tensor
@@ -33,10 +33,7 @@ public final class BatchNormLayer: Layer {
         savedInvStd = try backend.makeTensor([channels], .float32)
         try backend.upload([Float](repeating: 1, count: channels), to: gamma.value)
         try backend.upload([Float](repeating: 1, count: channels), to: runningVar)
-        workspace = BatchWorkspace { [unowned self] batch in
-            let shape = [batch * self.rowsPerSample, channels]
-            return Buffers(output: try backend.makeTensor(shape, .float32), inputGrad: try backend.makeTensor(shape, .float32))
-        }
+        buffers = BatchBuffers(backend: backend)
     }
 
     public var parameters: [Parameter] { [gamma, beta] }
@@ -54,32 +51,33 @@ public final class BatchNormLayer: Layer {
             throw ModelError.shapeMismatch(layer: name, expected: "[..., \(channels)]", actual: inputShape)
         }
         rowsPerSample = inputShape.dropLast().reduce(1, *)
+        sampleShape = inputShape
         return inputShape
     }
 
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let buffers = try workspace.buffers(batch: input.batch)
+        let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
         let g = geometry(batch: input.batch)
         switch context.mode {
         case .training:
-            try backend.batchNormForwardTraining(g, input: input, gamma: gamma.value, beta: beta.value, output: buffers.output,
+            try backend.batchNormForwardTraining(g, input: input, gamma: gamma.value, beta: beta.value, output: output,
                                                  savedMean: savedMean, savedInvStd: savedInvStd,
                                                  runningMean: runningMean, runningVar: runningVar)
             batchesTracked += 1
         case .inference:
             try backend.batchNormForwardInference(g, input: input, gamma: gamma.value, beta: beta.value,
-                                                  runningMean: runningMean, runningVar: runningVar, output: buffers.output)
+                                                  runningMean: runningMean, runningVar: runningVar, output: output)
         }
         savedInput = input
-        return try buffers.output.reshaped(input.shape)
+        return output
     }
 
     public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
-        let buffers = try workspace.buffers(batch: input.batch)
+        let inputGrad = try buffers.tensor("inputGrad", batch: input.batch, sampleShape: sampleShape)
         try backend.batchNormBackward(geometry(batch: input.batch), input: input, outputGrad: outputGrad, gamma: gamma.value,
-                                      savedMean: savedMean, savedInvStd: savedInvStd, inputGrad: buffers.inputGrad,
+                                      savedMean: savedMean, savedInvStd: savedInvStd, inputGrad: inputGrad,
                                       gammaGrad: gamma.gradient, betaGrad: beta.gradient)
-        return try buffers.inputGrad.reshaped(input.shape)
+        return inputGrad
     }
 }

@@ -7,8 +7,7 @@ public final class Conv2dLayer: Layer {
     let inChannels, outChannels, kernelSize, stride, padding: Int
     public let weight: Parameter
     public let bias: Parameter
-    private struct Buffers { let geometry: Conv2dGeometry; let output: Tensor; let inputGrad: Tensor }
-    private var workspace: BatchWorkspace<Buffers>!
+    private let buffers: BatchBuffers
     private var savedInput: Tensor?
     private var inputShape: [Int] = []
 
@@ -20,11 +19,7 @@ public final class Conv2dLayer: Layer {
         weight = try Parameter(name: "\(name).weight", layout: .convWeight(kernelHeight: kernelSize, kernelWidth: kernelSize,
                                                                              inChannels: inChannels, outChannels: outChannels), backend: backend)
         bias = try Parameter(name: "\(name).bias", layout: .vector(outChannels), backend: backend)
-        workspace = BatchWorkspace { [unowned self] batch in
-            let g = self.geometry(batch: batch)
-            return Buffers(geometry: g, output: try backend.makeTensor([batch, g.outHeight, g.outWidth, outChannels], .float32),
-                           inputGrad: try backend.makeTensor([batch, g.height, g.width, inChannels], .float32))
-        }
+        buffers = BatchBuffers(backend: backend)
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -49,19 +44,20 @@ public final class Conv2dLayer: Layer {
     }
 
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let buffers = try workspace.buffers(batch: input.batch)
-        try backend.conv2dForward(buffers.geometry, input: input, weight: weight.value, bias: bias.value, output: buffers.output)
+        let g = geometry(batch: input.batch)
+        let output = try buffers.tensor("output", batch: g.batch, sampleShape: [g.outHeight, g.outWidth, outChannels])
+        try backend.conv2dForward(g, input: input, weight: weight.value, bias: bias.value, output: output)
         savedInput = input
-        return buffers.output
+        return output
     }
 
     public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
-        let buffers = try workspace.buffers(batch: input.batch)
-        try backend.conv2dBackwardWeights(buffers.geometry, input: input, outputGrad: outputGrad,
-                                          weightGrad: weight.gradient, biasGrad: bias.gradient)
+        let g = geometry(batch: input.batch)
+        try backend.conv2dBackwardWeights(g, input: input, outputGrad: outputGrad, weightGrad: weight.gradient, biasGrad: bias.gradient)
         guard needsInputGradient else { return nil }
-        try backend.conv2dBackwardData(buffers.geometry, outputGrad: outputGrad, weight: weight.value, inputGrad: buffers.inputGrad)
-        return buffers.inputGrad
+        let inputGrad = try buffers.tensor("inputGrad", batch: g.batch, sampleShape: inputShape)
+        try backend.conv2dBackwardData(g, outputGrad: outputGrad, weight: weight.value, inputGrad: inputGrad)
+        return inputGrad
     }
 }

@@ -8,8 +8,7 @@ public final class DenseLayer: Layer {
     public let inFeatures, outFeatures: Int
     public let weight: Parameter
     public let bias: Parameter
-    private struct Buffers { let output, inputGrad: Tensor }
-    private var workspace: BatchWorkspace<Buffers>!
+    private let buffers: BatchBuffers
     private var savedInput: Tensor?
 
     /// - Parameter flattenedFrom: the [h, w, c] shape flattened into this layer's input, if any.
@@ -21,10 +20,7 @@ public final class DenseLayer: Layer {
                                layout: .denseWeight(inFeatures: inFeatures, outFeatures: outFeatures, flattenedFrom: flattenedFrom),
                                backend: backend)
         bias = try Parameter(name: "\(name).bias", layout: .vector(outFeatures), backend: backend)
-        workspace = BatchWorkspace { batch in
-            Buffers(output: try backend.makeTensor([batch, outFeatures], .float32),
-                    inputGrad: try backend.makeTensor([batch, inFeatures], .float32))
-        }
+        buffers = BatchBuffers(backend: backend)
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -43,18 +39,17 @@ public final class DenseLayer: Layer {
     }
 
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let buffers = try workspace.buffers(batch: input.batch)
-        try backend.denseForward(geometry(batch: input.batch), input: input, weight: weight.value, bias: bias.value, output: buffers.output)
+        let output = try buffers.tensor("output", batch: input.batch, sampleShape: [outFeatures])
+        try backend.denseForward(geometry(batch: input.batch), input: input, weight: weight.value, bias: bias.value, output: output)
         savedInput = input
-        return buffers.output
+        return output
     }
 
     public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
-        let buffers = try workspace.buffers(batch: input.batch)
+        let inputGrad = needsInputGradient ? try buffers.tensor("inputGrad", batch: input.batch, sampleShape: [inFeatures]) : nil
         try backend.denseBackward(geometry(batch: input.batch), input: input, weight: weight.value, outputGrad: outputGrad,
-                                  inputGrad: needsInputGradient ? buffers.inputGrad : nil,
-                                  weightGrad: weight.gradient, biasGrad: bias.gradient)
-        return needsInputGradient ? buffers.inputGrad : nil
+                                  inputGrad: inputGrad, weightGrad: weight.gradient, biasGrad: bias.gradient)
+        return inputGrad
     }
 }

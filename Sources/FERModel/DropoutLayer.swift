@@ -8,8 +8,7 @@ public final class DropoutLayer: Layer {
     public let rate: Float
     /// Distinguishes this layer's masks from other dropout layers' in the same step.
     let index: Int
-    private struct Buffers { let output, inputGrad: Tensor }
-    private var workspace: BatchWorkspace<Buffers>!
+    private let buffers: BatchBuffers
     private var sampleShape: [Int] = []
     private var lastParameters: DropoutParameters?
 
@@ -18,10 +17,7 @@ public final class DropoutLayer: Layer {
         self.backend = backend
         self.rate = rate
         self.index = index
-        workspace = BatchWorkspace { [unowned self] batch in
-            let shape = [batch] + self.sampleShape
-            return Buffers(output: try backend.makeTensor(shape, .float32), inputGrad: try backend.makeTensor(shape, .float32))
-        }
+        buffers = BatchBuffers(backend: backend)
     }
 
     public var parameters: [Parameter] { [] }
@@ -41,17 +37,17 @@ public final class DropoutLayer: Layer {
             lastParameters = nil
             return input
         }
-        let buffers = try workspace.buffers(batch: input.batch)
+        let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
         let p = parameters(count: input.count, context: context)
-        try backend.dropoutForward(p, input: input, output: buffers.output)
+        try backend.dropoutForward(p, input: input, output: output)
         lastParameters = p
-        return buffers.output
+        return output
     }
 
     public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
         guard let p = lastParameters else { return outputGrad }
-        let buffers = try workspace.buffers(batch: outputGrad.batch)
-        try backend.dropoutBackward(p, outputGrad: outputGrad, inputGrad: buffers.inputGrad)
-        return buffers.inputGrad
+        let inputGrad = try buffers.tensor("inputGrad", batch: outputGrad.batch, sampleShape: sampleShape)
+        try backend.dropoutBackward(p, outputGrad: outputGrad, inputGrad: inputGrad)
+        return inputGrad
     }
 }

@@ -43,18 +43,25 @@ public struct StateTensor {
     public let pytorchShape: [Int]
 }
 
-/// Allocates a layer's per-batch tensors once and hands the same ones back afterwards.
-final class BatchWorkspace<Buffers> {
-    private var byBatch: [Int: Buffers] = [:]
-    private let make: (Int) throws -> Buffers
+/// A layer's per-batch tensors by role ("output", "inputGrad", ...). Each is allocated on
+/// first use for the largest batch seen so far and handed out as a view for smaller batches,
+/// so a run's last partial batch and evaluation at the training batch size reuse the same
+/// memory, and a gradient buffer exists only once a backward pass asks for it. No step after
+/// the first allocates.
+public final class BatchBuffers {
+    let backend: Backend
+    private var storage: [String: Tensor] = [:]
 
-    init(_ make: @escaping (Int) throws -> Buffers) { self.make = make }
+    public init(backend: Backend) { self.backend = backend }
 
-    func buffers(batch: Int) throws -> Buffers {
-        if let existing = byBatch[batch] { return existing }
-        let created = try make(batch)
-        byBatch[batch] = created
-        return created
+    public func tensor(_ role: String, batch: Int, sampleShape: [Int], _ dtype: DType = .float32) throws -> Tensor {
+        let shape = [batch] + sampleShape
+        if let existing = storage[role], existing.dtype == dtype, existing.count >= shape.reduce(1, *) {
+            return try existing.prefix(shape)
+        }
+        let tensor = try backend.makeTensor(shape, dtype)
+        storage[role] = tensor
+        return tensor
     }
 }
 

@@ -7,21 +7,19 @@ public final class SoftmaxCrossEntropyLoss {
     public let classes: Int
     public let classWeights: Tensor?
     public struct Outputs { public let loss, logitsGrad, correct: Tensor }
-    private var workspace: BatchWorkspace<Outputs>
+    private let buffers: BatchBuffers
 
     public init(backend: Backend, classes: Int, classWeights: [Float]? = nil) throws {
         self.backend = backend
         self.classes = classes
         self.classWeights = try classWeights.map { try backend.tensor($0, [classes]) }
-        workspace = BatchWorkspace { batch in
-            Outputs(loss: try backend.makeTensor([1], .float32),
-                    logitsGrad: try backend.makeTensor([batch, classes], .float32),
-                    correct: try backend.makeTensor([1], .int32))
-        }
+        buffers = BatchBuffers(backend: backend)
     }
 
     public func callAsFunction(logits: Tensor, labels: Tensor) throws -> Outputs {
-        let outputs = try workspace.buffers(batch: logits.batch)
+        let outputs = Outputs(loss: try buffers.tensor("loss", batch: 1, sampleShape: []),
+                              logitsGrad: try buffers.tensor("logitsGrad", batch: logits.batch, sampleShape: [classes]),
+                              correct: try buffers.tensor("correct", batch: 1, sampleShape: [], .int32))
         try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes),
                                         logits: logits, labels: labels, classWeights: classWeights,
                                         loss: outputs.loss, logitsGrad: outputs.logitsGrad, correct: outputs.correct)

@@ -4,21 +4,15 @@ import FERCore
 public final class MaxPoolLayer: Layer {
     public let name: String
     let backend: Backend
-    private struct Buffers { let output, argmax, inputGrad: Tensor }
-    private var workspace: BatchWorkspace<Buffers>!
+    private let buffers: BatchBuffers
+    private var argmax: Tensor?
     /// Per-sample input shape [height, width, channels].
     public private(set) var inputShape: [Int] = []
-    private var lastBatch: Int?
 
     public init(name: String, backend: Backend) {
         self.name = name
         self.backend = backend
-        workspace = BatchWorkspace { [unowned self] batch in
-            let g = self.geometry(batch: batch)
-            return Buffers(output: try backend.makeTensor([batch, g.outHeight, g.outWidth, g.channels], .float32),
-                           argmax: try backend.makeTensor([batch, g.outHeight, g.outWidth, g.channels], .int32),
-                           inputGrad: try backend.makeTensor([batch] + self.inputShape, .float32))
-        }
+        buffers = BatchBuffers(backend: backend)
     }
 
     public var parameters: [Parameter] { [] }
@@ -37,22 +31,23 @@ public final class MaxPoolLayer: Layer {
     }
 
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let buffers = try workspace.buffers(batch: input.batch)
-        try backend.maxPoolForward(geometry(batch: input.batch), input: input, output: buffers.output, argmax: buffers.argmax)
-        lastBatch = input.batch
-        return buffers.output
+        let g = geometry(batch: input.batch)
+        let outputShape = [g.outHeight, g.outWidth, g.channels]
+        let output = try buffers.tensor("output", batch: g.batch, sampleShape: outputShape)
+        let argmax = try buffers.tensor("argmax", batch: g.batch, sampleShape: outputShape, .int32)
+        try backend.maxPoolForward(g, input: input, output: output, argmax: argmax)
+        self.argmax = argmax
+        return output
     }
 
     /// The window positions chosen by the last forward pass, for verification.
-    public func lastArgmax() throws -> Tensor? {
-        guard let lastBatch else { return nil }
-        return try workspace.buffers(batch: lastBatch).argmax
-    }
+    public func lastArgmax() throws -> Tensor? { argmax }
 
     public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
-        guard let lastBatch else { throw ModelError.backwardBeforeForward(layer: name) }
-        let buffers = try workspace.buffers(batch: lastBatch)
-        try backend.maxPoolBackward(geometry(batch: lastBatch), outputGrad: outputGrad, argmax: buffers.argmax, inputGrad: buffers.inputGrad)
-        return buffers.inputGrad
+        guard let argmax else { throw ModelError.backwardBeforeForward(layer: name) }
+        let batch = argmax.batch
+        let inputGrad = try buffers.tensor("inputGrad", batch: batch, sampleShape: inputShape)
+        try backend.maxPoolBackward(geometry(batch: batch), outputGrad: outputGrad, argmax: argmax, inputGrad: inputGrad)
+        return inputGrad
     }
 }

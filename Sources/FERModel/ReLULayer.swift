@@ -4,18 +4,14 @@ import FERCore
 public final class ReLULayer: Layer {
     public let name: String
     let backend: Backend
-    private struct Buffers { let output, inputGrad: Tensor }
-    private var workspace: BatchWorkspace<Buffers>!
+    private let buffers: BatchBuffers
     /// The last forward output; verification may overwrite it to share decisions between backends.
     public private(set) var output: Tensor?
 
     public init(name: String, backend: Backend) {
         self.name = name
         self.backend = backend
-        workspace = BatchWorkspace { [unowned self] batch in
-            let shape = [batch] + self.sampleShape
-            return Buffers(output: try backend.makeTensor(shape, .float32), inputGrad: try backend.makeTensor(shape, .float32))
-        }
+        buffers = BatchBuffers(backend: backend)
     }
 
     private var sampleShape: [Int] = []
@@ -28,16 +24,16 @@ public final class ReLULayer: Layer {
     }
 
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let buffers = try workspace.buffers(batch: input.batch)
-        try backend.reluForward(input: input, output: buffers.output)
-        output = buffers.output
-        return buffers.output
+        let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
+        try backend.reluForward(input: input, output: output)
+        self.output = output
+        return output
     }
 
     public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
         guard let output else { throw ModelError.backwardBeforeForward(layer: name) }
-        let buffers = try workspace.buffers(batch: output.batch)
-        try backend.reluBackward(output: output, outputGrad: outputGrad, inputGrad: buffers.inputGrad)
-        return buffers.inputGrad
+        let inputGrad = try buffers.tensor("inputGrad", batch: output.batch, sampleShape: sampleShape)
+        try backend.reluBackward(output: output, outputGrad: outputGrad, inputGrad: inputGrad)
+        return inputGrad
     }
 }

@@ -1,21 +1,22 @@
 import FERCore
 import FERData
+import FERModel
 
 /// A dataset uploaded once to a backend (uint8 images + int32 labels), plus the per-batch
-/// tensors that gathering writes into, allocated once per batch size.
+/// tensors that gathering writes into (allocated for the largest batch, viewed for smaller ones).
 public final class DeviceDataset {
     public let dataset: Dataset
     let backend: Backend
     let images: Tensor
     let labels: Tensor
-    struct BatchBuffers { let indices, input, labels: Tensor }
-    private var buffers: [Int: BatchBuffers] = [:]
+    private let buffers: BatchBuffers
 
     public init(_ dataset: Dataset, on backend: Backend) throws {
         self.dataset = dataset
         self.backend = backend
         images = try backend.makeTensor([max(dataset.count, 1), Dataset.side, Dataset.side], .uint8)
         labels = try backend.makeTensor([max(dataset.count, 1)], .int32)
+        buffers = BatchBuffers(backend: backend)
         if dataset.count > 0 {
             try backend.upload(dataset.images, to: images)
             try backend.upload(dataset.labels, to: labels)
@@ -28,18 +29,14 @@ public final class DeviceDataset {
     /// (whose batch and imageCount are filled in here).
     public func batch(_ indices: ArraySlice<Int32>, parameters: AugmentParameters) throws -> (input: Tensor, labels: Tensor) {
         let size = indices.count
-        let b = try buffers[size] ?? {
-            let made = BatchBuffers(indices: try backend.makeTensor([size], .int32),
-                                    input: try backend.makeTensor([size, Dataset.side, Dataset.side, 1], .float32),
-                                    labels: try backend.makeTensor([size], .int32))
-            buffers[size] = made
-            return made
-        }()
-        try backend.upload(Array(indices), to: b.indices)
+        let indexTensor = try buffers.tensor("indices", batch: size, sampleShape: [], .int32)
+        let input = try buffers.tensor("input", batch: size, sampleShape: [Dataset.side, Dataset.side, 1])
+        let batchLabels = try buffers.tensor("labels", batch: size, sampleShape: [], .int32)
+        try backend.upload(Array(indices), to: indexTensor)
         var p = parameters
         p.batch = size
         p.imageCount = dataset.count
-        try backend.augmentBatch(p, images: images, labels: labels, indices: b.indices, output: b.input, outputLabels: b.labels)
-        return (b.input, b.labels)
+        try backend.augmentBatch(p, images: images, labels: labels, indices: indexTensor, output: input, outputLabels: batchLabels)
+        return (input, batchLabels)
     }
 }

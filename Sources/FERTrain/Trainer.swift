@@ -119,7 +119,12 @@ public final class Trainer {
             }
             let seconds = Date().timeIntervalSince(started)
             let trainedImages = Double(order.count - firstBatch * options.batch)
-            let evaluation = try validation.map { try Evaluator(network: network, normalization: options.normalization).evaluate($0) }
+            let evaluation = try validation.map { data -> Evaluation in
+                // At the training batch size, so evaluation reuses the training step's buffers.
+                var evaluator = Evaluator(network: network, normalization: options.normalization)
+                evaluator.batch = options.batch
+                return try evaluator.evaluate(data)
+            }
             let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
                                        trainAccuracy: Double(state.epochCorrect) / Double(max(state.epochSeen, 1)),
                                        validationLoss: evaluation?.loss, validationAccuracy: evaluation?.accuracy,

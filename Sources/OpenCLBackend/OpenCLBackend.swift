@@ -61,8 +61,8 @@ public final class OpenCLBackend: Backend {
 
     public func write(_ tensor: Tensor, from bytes: UnsafeRawBufferPointer) throws {
         let buffer = try deviceBuffer(tensor, op: "write", "tensor")
-        guard bytes.count == buffer.byteCount else {
-            throw BackendError.hostBufferSize(op: "write", expectedBytes: buffer.byteCount, actualBytes: bytes.count)
+        guard bytes.count == tensor.byteCount, tensor.byteCount <= buffer.byteCount else {
+            throw BackendError.hostBufferSize(op: "write", expectedBytes: tensor.byteCount, actualBytes: bytes.count)
         }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         // Blocking so that the caller may free its host array as soon as this returns.
@@ -71,8 +71,8 @@ public final class OpenCLBackend: Backend {
 
     public func read(_ tensor: Tensor, into bytes: UnsafeMutableRawBufferPointer) throws {
         let buffer = try deviceBuffer(tensor, op: "read", "tensor")
-        guard bytes.count == buffer.byteCount else {
-            throw BackendError.hostBufferSize(op: "read", expectedBytes: buffer.byteCount, actualBytes: bytes.count)
+        guard bytes.count == tensor.byteCount, tensor.byteCount <= buffer.byteCount else {
+            throw BackendError.hostBufferSize(op: "read", expectedBytes: tensor.byteCount, actualBytes: bytes.count)
         }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         try check(clEnqueueReadBuffer(queue, buffer.memory, cl_bool(CL_TRUE), 0, bytes.count, base, 0, nil, nil), "clEnqueueReadBuffer")

@@ -32,16 +32,16 @@ public final class ReferenceBackend: Backend {
 
     public func write(_ tensor: Tensor, from bytes: UnsafeRawBufferPointer) throws {
         let storage = try host(tensor, op: "write", "tensor")
-        guard bytes.count == storage.byteCount else {
-            throw BackendError.hostBufferSize(op: "write", expectedBytes: storage.byteCount, actualBytes: bytes.count)
+        guard bytes.count == tensor.byteCount, tensor.byteCount <= storage.byteCount else {
+            throw BackendError.hostBufferSize(op: "write", expectedBytes: tensor.byteCount, actualBytes: bytes.count)
         }
         if let base = bytes.baseAddress { storage.bytes.copyMemory(from: base, byteCount: bytes.count) }
     }
 
     public func read(_ tensor: Tensor, into bytes: UnsafeMutableRawBufferPointer) throws {
         let storage = try host(tensor, op: "read", "tensor")
-        guard bytes.count == storage.byteCount else {
-            throw BackendError.hostBufferSize(op: "read", expectedBytes: storage.byteCount, actualBytes: bytes.count)
+        guard bytes.count == tensor.byteCount, tensor.byteCount <= storage.byteCount else {
+            throw BackendError.hostBufferSize(op: "read", expectedBytes: tensor.byteCount, actualBytes: bytes.count)
         }
         if let base = bytes.baseAddress { base.copyMemory(from: storage.bytes, byteCount: bytes.count) }
     }
