@@ -16,9 +16,10 @@ enum BackendChoice {
         return try KernelSources(directory: URL(fileURLWithPath: directory, isDirectory: true))
     }
 
-    static func make(_ arguments: ParsedArguments) throws -> Backend {
+    /// - Parameter profiling: an OpenCL queue that times kernels by their events (`bench`).
+    static func make(_ arguments: ParsedArguments, profiling: Bool = false) throws -> Backend {
         let request = arguments.string("device")
         if isReference(request) { return ReferenceBackend() }
-        return try OpenCLBackend(deviceRequest: request, sources: kernelSources(arguments))
+        return try OpenCLBackend(deviceRequest: request, sources: kernelSources(arguments), profiling: profiling)
     }
 }

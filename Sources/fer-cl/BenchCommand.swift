@@ -2,7 +2,6 @@ import FERCore
 import FERModel
 import Foundation
 import OpenCLBackend
-import ReferenceBackend
 
 struct BenchCommand: Command {
     static let name = "bench"
@@ -66,13 +65,7 @@ struct BenchCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let request = arguments.string("device")
-        let backend: Backend
-        if BackendChoice.isReference(request) {
-            backend = ReferenceBackend()
-        } else {
-            backend = try OpenCLBackend(deviceRequest: request, sources: BackendChoice.kernelSources(arguments), profiling: true)
-        }
+        let backend = try BackendChoice.make(arguments, profiling: true)
         let network = try model.build(on: backend)
         try network.initialize(seed: 2013)
         let loss = try SoftmaxCrossEntropyLoss(backend: backend, classes: network.classes)
