@@ -57,11 +57,17 @@ public struct BatchNormGeometry: Hashable, Sendable {
 
 /// 2x2 max pooling with stride 2 over NHWC input; odd trailing rows/columns are dropped as
 /// PyTorch's `max_pool2d(x, 2)` does.
+///
+/// `fusedReLU` pools relu(x) without a separate ReLU pass: relu and max commute
+/// (max_w relu(x) = relu(max_w x)), so the output is relu of the window maximum, and the
+/// ReLU's gradient mask is the pooled output being positive. The argmax is then -1 where the
+/// maximum is not positive: that window passes no gradient, as relu'(x) = 0 for x <= 0.
 public struct PoolGeometry: Hashable, Sendable {
     public var batch, height, width, channels: Int
+    public var fusedReLU: Bool
 
-    public init(batch: Int, height: Int, width: Int, channels: Int) {
-        self.batch = batch; self.height = height; self.width = width; self.channels = channels
+    public init(batch: Int, height: Int, width: Int, channels: Int, fusedReLU: Bool = false) {
+        self.batch = batch; self.height = height; self.width = width; self.channels = channels; self.fusedReLU = fusedReLU
     }
 
     public var outHeight: Int { height / 2 }

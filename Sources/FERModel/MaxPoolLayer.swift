@@ -1,17 +1,21 @@
 import FERCore
 
-/// 2x2 max pooling with stride 2 (PyTorch's `F.max_pool2d(x, 2)`).
+/// 2x2 max pooling with stride 2 (PyTorch's `F.max_pool2d(x, 2)`); with `fusedReLU`, of
+/// relu(x) (`F.max_pool2d(F.relu(x), 2)`) in one pass each way instead of three
+/// (PoolGeometry explains why the two are equal).
 public final class MaxPoolLayer: Layer {
     public let name: String
     let backend: Backend
+    public let fusedReLU: Bool
     private let buffers: BatchBuffers
     private var argmax: Tensor?
     /// Per-sample input shape [height, width, channels].
     public private(set) var inputShape: [Int] = []
 
-    public init(name: String, backend: Backend) {
+    public init(name: String, backend: Backend, fusedReLU: Bool = false) {
         self.name = name
         self.backend = backend
+        self.fusedReLU = fusedReLU
         buffers = BatchBuffers(backend: backend)
     }
 
@@ -19,7 +23,7 @@ public final class MaxPoolLayer: Layer {
     public var stateTensors: [StateTensor] { [] }
 
     private func geometry(batch: Int) -> PoolGeometry {
-        PoolGeometry(batch: batch, height: inputShape[0], width: inputShape[1], channels: inputShape[2])
+        PoolGeometry(batch: batch, height: inputShape[0], width: inputShape[1], channels: inputShape[2], fusedReLU: fusedReLU)
     }
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] {

@@ -30,8 +30,8 @@ public enum Architecture: String, CaseIterable, Sendable {
         for block in 1...4 {
             layers.append(try Conv2dLayer(name: "conv\(block)", backend: backend, inChannels: widths[block - 1], outChannels: widths[block]))
             layers.append(try BatchNormLayer(name: "bn\(block)", backend: backend, channels: widths[block]))
-            layers.append(ReLULayer(name: "relu\(block)", backend: backend))
-            layers.append(MaxPoolLayer(name: "pool\(block)", backend: backend))
+            // relu -> pool as one fused pass (PoolGeometry.fusedReLU); the same function and gradient.
+            layers.append(MaxPoolLayer(name: "relu\(block)+pool\(block)", backend: backend, fusedReLU: true))
             side /= 2
         }
         let flattened = [side, side, widths[4]]

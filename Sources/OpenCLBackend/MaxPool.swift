@@ -1,9 +1,14 @@
 import FERCore
 
-/// 2x2 max pooling; kernels in Kernels/pool.cl.
+/// 2x2 max pooling; kernels in Kernels/pool.cl. Channel counts that are multiples of 4 (every
+/// layer of the networks) take the float4 kernels.
 extension OpenCLBackend {
-    private func shapeArguments(_ g: PoolGeometry) -> [KernelArgument] {
-        [g.batch, g.height, g.width, g.channels, g.outHeight, g.outWidth].map { .int($0) }
+    private func poolLaunch(_ name: String, _ g: PoolGeometry, _ tensors: [KernelArgument], relu: Bool?) throws {
+        let vector = g.channels % 4 == 0
+        let global = [vector ? g.channels / 4 : g.channels, g.outWidth, g.batch * g.outHeight]
+        let shape = [g.batch, g.height, g.width, g.channels, g.outHeight, g.outWidth].map { KernelArgument.int($0) }
+        try launch(vector ? name + "4" : name, file: "pool.cl", global: global, local: tuning.elementwiseGroup(global),
+                   tensors + shape + (relu.map { [.int($0 ? 1 : 0)] } ?? []))
     }
 
     public func maxPoolForward(_ g: PoolGeometry, input: Tensor, output: Tensor, argmax: Tensor) throws {
@@ -12,8 +17,7 @@ extension OpenCLBackend {
         let x = try operand(input, g.inputCount, op: op, "input")
         let y = try operand(output, g.outputCount, op: op, "output")
         let arg = try operand(argmax, g.outputCount, .int32, op: op, "argmax")
-        try launch("maxpool_forward", file: "pool.cl", global: [g.outputCount], local: [tuning.elementwise],
-                   [x, y, arg] + shapeArguments(g))
+        try poolLaunch("maxpool_forward", g, [x, y, arg], relu: g.fusedReLU)
     }
 
     public func maxPoolBackward(_ g: PoolGeometry, outputGrad: Tensor, argmax: Tensor, inputGrad: Tensor) throws {
@@ -22,7 +26,6 @@ extension OpenCLBackend {
         let dy = try operand(outputGrad, g.outputCount, op: op, "outputGrad")
         let arg = try operand(argmax, g.outputCount, .int32, op: op, "argmax")
         let dx = try operand(inputGrad, g.inputCount, op: op, "inputGrad")
-        try launch("maxpool_backward", file: "pool.cl", global: [g.outputCount], local: [tuning.elementwise],
-                   [dy, arg, dx] + shapeArguments(g))
+        try poolLaunch("maxpool_backward", g, [dy, arg, dx], relu: nil)
     }
 }

@@ -30,6 +30,18 @@ struct Tuning {
         if let text = getenv("FER_CL_GEMM") { gemm = gemm.overridden(by: String(cString: text)) }
         self.gemm = gemm
     }
+
+    /// Work-group shape of a multi-dimensional elementwise launch: up to `elementwise`
+    /// work-items, filling the dimensions in order (the first is the contiguous one), so small
+    /// dimensions do not leave groups mostly empty.
+    func elementwiseGroup(_ global: [Int]) -> [Int] {
+        var remaining = elementwise
+        return global.map { extent in
+            let size = max(1, min(extent, remaining))
+            remaining = max(1, remaining / size)
+            return size
+        }
+    }
 }
 
 /// Tile shapes of Kernels/conv_tiled.cl. Each work-item owns rows x (16 * vectors) outputs in

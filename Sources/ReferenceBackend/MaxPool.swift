@@ -2,7 +2,8 @@ import FERCore
 
 /// 2x2 max pooling, stride 2, NHWC. argmax holds the window position 0...3 (dy * 2 + dx) of
 /// the maximum; the first of equal values wins. The backward pass routes each output
-/// gradient to that position and writes 0 everywhere else.
+/// gradient to that position and writes 0 everywhere else. With `fusedReLU` a window whose
+/// maximum is not positive outputs 0 with argmax -1 and routes no gradient (PoolGeometry).
 extension ReferenceBackend {
     public func maxPoolForward(_ g: PoolGeometry, input: Tensor, output: Tensor, argmax: Tensor) throws {
         let op = Op.maxPoolForward
@@ -20,8 +21,13 @@ extension ReferenceBackend {
                             if v > best || position == 0 { best = v; bestPosition = Int32(position) }
                         }
                         let e = ((n * g.outHeight + oy) * g.outWidth + ox) * g.channels + c
-                        y[e] = best
-                        arg[e] = bestPosition
+                        if g.fusedReLU && !(best > 0) {
+                            y[e] = 0
+                            arg[e] = -1
+                        } else {
+                            y[e] = best
+                            arg[e] = bestPosition
+                        }
                     }
                 }
             }
@@ -41,6 +47,7 @@ extension ReferenceBackend {
                     for c in 0..<g.channels {
                         let e = ((n * g.outHeight + oy) * g.outWidth + ox) * g.channels + c
                         let position = Int(arg[e])
+                        if position == -1 && g.fusedReLU { continue }
                         guard (0..<4).contains(position) else {
                             throw BackendError.invalidArgument(op: op.rawValue, reason: "argmax \(position) outside the 2x2 window at element \(e)")
                         }

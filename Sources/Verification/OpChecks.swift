@@ -23,8 +23,14 @@ public struct OpChecks {
     /// Channels 5 and 7: one work-group per channel; 12: the chunked float4 reductions.
     static let batchNormGeometries = [BatchNormGeometry(rows: 37, channels: 5), BatchNormGeometry(rows: 72, channels: 7, momentum: 0.25),
                                       BatchNormGeometry(rows: 1001, channels: 12)]
-    static let poolGeometries = [PoolGeometry(batch: 2, height: 7, width: 9, channels: 3), PoolGeometry(batch: 1, height: 4, width: 4, channels: 5)]
+    /// Channels 3 and 5: the one-channel kernels; 8 and 4: the float4 kernels; with and without the fused ReLU.
+    static let poolGeometries = [PoolGeometry(batch: 2, height: 7, width: 9, channels: 3), PoolGeometry(batch: 1, height: 4, width: 4, channels: 5, fusedReLU: true),
+                                 PoolGeometry(batch: 2, height: 7, width: 9, channels: 8, fusedReLU: true), PoolGeometry(batch: 1, height: 6, width: 6, channels: 4)]
     static let denseGeometries = [DenseGeometry(batch: 3, inFeatures: 13, outFeatures: 7), DenseGeometry(batch: 5, inFeatures: 37, outFeatures: 17)]
+
+    static func describe(_ g: PoolGeometry) -> String {
+        "n\(g.batch) \(g.height)x\(g.width)x\(g.channels)" + (g.fusedReLU ? " relu" : "")
+    }
 
     /// All comparisons of one op. The switch is exhaustive: a new op must bring its check.
     public mutating func run(_ op: Op) throws -> [Comparison] {
@@ -124,16 +130,18 @@ public struct OpChecks {
             }
         case .maxPoolForward:
             return try Self.poolGeometries.flatMap { g in
-                try harness.compare("\(label) n\(g.batch) \(g.height)x\(g.width)x\(g.channels)", [
+                try harness.compare("\(label) \(Self.describe(g))", [
                     .input("input", inputs.distinct(g.inputCount), [g.inputCount]),
                     .output("output", [g.outputCount]), .output("argmax", [g.outputCount], .int32),
                 ]) { b, t in try b.maxPoolForward(g, input: t["input"]!, output: t["output"]!, argmax: t["argmax"]!) }
             }
         case .maxPoolBackward:
             return try Self.poolGeometries.flatMap { g in
-                try harness.compare("\(label) n\(g.batch) \(g.height)x\(g.width)x\(g.channels)", [
+                try harness.compare("\(label) \(Self.describe(g))", [
                     .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
-                    .input("argmax", (0..<g.outputCount).map { _ in Int32(inputs.generator.next() % 4) }, [g.outputCount]),
+                    // -1 (fused ReLU: no gradient) as one of five choices when the geometry allows it.
+                    .input("argmax", (0..<g.outputCount).map { _ in Int32(inputs.generator.next() % (g.fusedReLU ? 5 : 4)) - (g.fusedReLU ? 1 : 0) },
+                           [g.outputCount]),
                     .output("inputGrad", [g.inputCount]),
                 ]) { b, t in try b.maxPoolBackward(g, outputGrad: t["outputGrad"]!, argmax: t["argmax"]!, inputGrad: t["inputGrad"]!) }
             }

@@ -165,7 +165,9 @@ public struct WholeStepCheck {
             let c = e % channels, ox = (e / channels) % outWidth, oy = (e / (channels * outWidth)) % outHeight
             let n = e / (channels * outWidth * outHeight)
             func value(_ position: Int32) -> Float {
-                inputRef[((n * height + 2 * oy + Int(position) / 2) * width + 2 * ox + Int(position) % 2) * channels + c]
+                // -1: the fused ReLU's "maximum not positive", whose output is 0.
+                if position < 0 { return 0 }
+                return inputRef[((n * height + 2 * oy + Int(position) / 2) * width + 2 * ox + Int(position) % 2) * channels + c]
             }
             if abs(value(a[e]) - value(b[e])) > margin { unexplained += 1 }
         }

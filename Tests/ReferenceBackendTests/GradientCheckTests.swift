@@ -91,7 +91,8 @@ struct GradientCheckTests {
         #expect((30...80).contains(kept.count), "about 60% of 97 kept, got \(kept.count)")
     }
 
-    @Test(arguments: [PoolGeometry(batch: 2, height: 5, width: 6, channels: 3), PoolGeometry(batch: 1, height: 4, width: 4, channels: 2)])
+    @Test(arguments: [PoolGeometry(batch: 2, height: 5, width: 6, channels: 3), PoolGeometry(batch: 1, height: 4, width: 4, channels: 2),
+                      PoolGeometry(batch: 2, height: 5, width: 6, channels: 4, fusedReLU: true)])
     func maxPool(_ g: PoolGeometry) throws {
         let fd = FiniteDifference()
         let b = fd.backend

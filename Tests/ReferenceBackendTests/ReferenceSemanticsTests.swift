@@ -24,6 +24,23 @@ import Testing
         #expect(try b.ints(argmax) == [1])
     }
 
+    @Test func fusedReLUPoolEqualsReLUThenPool() throws {
+        // Windows (columns 0-1 of both rows): {-3, -1, -2, -5} -> all negative; {-3, 4, ...} -> 4.
+        let g = PoolGeometry(batch: 1, height: 2, width: 4, channels: 1, fusedReLU: true)
+        let y = try b.makeTensor([2], .float32), argmax = try b.makeTensor([2], .int32)
+        try b.maxPoolForward(g, input: try b.tensor([-3, -1, -3, 4, -2, -5, 0.5, 1] as [Float], [8]), output: y, argmax: argmax)
+        #expect(try b.floats(y) == [0, 4])
+        #expect(try b.ints(argmax) == [-1, 1])
+        let dx = try b.makeTensor([8], .float32)
+        try b.maxPoolBackward(g, outputGrad: try b.tensor([10, 20] as [Float], [2]), argmax: argmax, inputGrad: dx)
+        #expect(try b.floats(dx) == [0, 0, 0, 20, 0, 0, 0, 0])
+        // Without the fused ReLU, -1 is not a window position.
+        #expect(throws: BackendError.self) {
+            try b.maxPoolBackward(PoolGeometry(batch: 1, height: 2, width: 4, channels: 1), outputGrad: try b.tensor([10, 20] as [Float], [2]),
+                                  argmax: argmax, inputGrad: dx)
+        }
+    }
+
     @Test func batchNormUpdatesRunningStatisticsLikePyTorch() throws {
         let g = BatchNormGeometry(rows: 4, channels: 1, momentum: 0.1)
         let mean = try b.tensor([0] as [Float], [1]), variance = try b.tensor([1] as [Float], [1])
