@@ -12,7 +12,7 @@ inline float pixel_at(__global const uchar *image, int x, int y, int W, int H) {
 }
 
 __kernel void augment_batch(__global const uchar *images, __global const int *labels, __global const int *indices,
-                            __global float *out, __global int *out_labels,
+                            int first_index, __global float *out, __global int *out_labels,
                             int B, int N, int H, int W, ulong seed, ulong epoch,
                             float flip_probability, float min_rotation, float max_rotation,
                             float min_scale, float max_scale, float max_translation, int crop_padding,
@@ -20,7 +20,7 @@ __kernel void augment_batch(__global const uchar *images, __global const int *la
     const int row = get_global_id(0);
     if (row >= B * H) return;
     const int b = row / H, oy = row % H;
-    const int source = indices[b];
+    const int source = indices[first_index + b];
     __global float *target = out + (b * H + oy) * W;
     if (source < 0 || source >= N) {
         for (int ox = 0; ox < W; ++ox) target[ox] = 0.0f;

@@ -14,8 +14,12 @@
 /// Draw k (0 flip, 1 angle, 2 scale, 3 tx, 4 ty, 5 crop x, 6 crop y) of dataset image i is
 /// `Philox.uniform(seed, stream: epoch, index: i * 8 + k)`.
 public struct AugmentParameters: Hashable, Sendable {
-    /// Images in the batch (the number of indices).
+    /// Images in the batch.
     public var batch: Int
+    /// The batch is indices[firstIndex ..< firstIndex + batch] (the indices tensor holds exactly
+    /// firstIndex + batch entries, e.g. a prefix view of a whole epoch's order), so training
+    /// uploads an epoch's order once instead of writing to the device before every step.
+    public var firstIndex = 0
     /// Images in the uploaded dataset.
     public var imageCount: Int
     public var height: Int
@@ -44,9 +48,10 @@ public struct AugmentParameters: Hashable, Sendable {
 
     public var pixelsPerImage: Int { height * width }
     public var outputCount: Int { batch * pixelsPerImage }
+    public var indexCount: Int { firstIndex + batch }
 
     public func validate(op: String) throws {
-        guard batch > 0, imageCount > 0, height > 0, width > 0, std > 0, minScale > 0, maxScale >= minScale,
+        guard batch > 0, firstIndex >= 0, imageCount > 0, height > 0, width > 0, std > 0, minScale > 0, maxScale >= minScale,
               maxRotation >= minRotation, maxTranslation >= 0, cropPadding >= 0, (0...1).contains(flipProbability) else {
             throw BackendError.invalidArgument(op: op, reason: "invalid augmentation parameters \(self)")
         }

@@ -1,7 +1,8 @@
 import FERCore
 
 /// Softmax cross-entropy with its per-batch output tensors. `loss` [1] and `correct` [1]
-/// stay on the device: the training loop reads them only when it reports.
+/// stay on the device: the training loop reads them only now and then, so it gives each
+/// step not yet read its own `slot`.
 public final class SoftmaxCrossEntropyLoss {
     let backend: Backend
     public let classes: Int
@@ -16,10 +17,10 @@ public final class SoftmaxCrossEntropyLoss {
         buffers = BatchBuffers(backend: backend)
     }
 
-    public func callAsFunction(logits: Tensor, labels: Tensor) throws -> Outputs {
-        let outputs = Outputs(loss: try buffers.tensor("loss", batch: 1, sampleShape: []),
+    public func callAsFunction(logits: Tensor, labels: Tensor, slot: Int = 0) throws -> Outputs {
+        let outputs = Outputs(loss: try buffers.tensor("loss\(slot)", batch: 1, sampleShape: []),
                               logitsGrad: try buffers.tensor("logitsGrad", batch: logits.batch, sampleShape: [classes]),
-                              correct: try buffers.tensor("correct", batch: 1, sampleShape: [], .int32))
+                              correct: try buffers.tensor("correct\(slot)", batch: 1, sampleShape: [], .int32))
         try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes),
                                         logits: logits, labels: labels, classWeights: classWeights,
                                         loss: outputs.loss, logitsGrad: outputs.logitsGrad, correct: outputs.correct)

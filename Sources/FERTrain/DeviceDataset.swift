@@ -25,6 +25,27 @@ public final class DeviceDataset {
 
     public var count: Int { dataset.count }
 
+    /// Uploads an epoch's order of dataset indices once; `batch(at:)` then reads slices of it
+    /// on the device, so no step writes to the device.
+    func upload(order: [Int32]) throws {
+        let tensor = try buffers.tensor("order", batch: order.count, sampleShape: [], .int32)
+        try backend.upload(order, to: tensor)
+    }
+
+    /// The batch of positions `positions` of the order last given to `upload(order:)`.
+    func batch(at positions: Range<Int>, parameters: AugmentParameters) throws -> (input: Tensor, labels: Tensor) {
+        let size = positions.count
+        let order = try buffers.tensor("order", batch: positions.upperBound, sampleShape: [], .int32)
+        let input = try buffers.tensor("input", batch: size, sampleShape: [Dataset.side, Dataset.side, 1])
+        let batchLabels = try buffers.tensor("labels", batch: size, sampleShape: [], .int32)
+        var p = parameters
+        p.batch = size
+        p.firstIndex = positions.lowerBound
+        p.imageCount = dataset.count
+        try backend.augmentBatch(p, images: images, labels: labels, indices: order, output: input, outputLabels: batchLabels)
+        return (input, batchLabels)
+    }
+
     /// The network input and labels for dataset images `indices`, augmented per `parameters`
     /// (whose batch and imageCount are filled in here).
     public func batch(_ indices: ArraySlice<Int32>, parameters: AugmentParameters) throws -> (input: Tensor, labels: Tensor) {

@@ -86,26 +86,29 @@ public final class Trainer {
             let started = Date()
             let firstBatch = state.batchInEpoch
             var lastReport = Date()
+            try train.upload(order: order)
+            let pending = PendingStepResults()
+            func drain() throws {
+                try pending.drain(into: &state, backend: backend) { batch, loss in
+                    TrainingError.diverged(epoch: epoch, batch: batch, loss: loss, checkpoint: run.checkpoint.path)
+                }
+            }
             while state.batchInEpoch < batchesPerEpoch {
                 let b = state.batchInEpoch
-                let indices = order[(b * options.batch)..<min((b + 1) * options.batch, order.count)]
-                let (input, labels) = try train.batch(indices, parameters: augmentation)
+                let positions = (b * options.batch)..<min((b + 1) * options.batch, order.count)
+                let (input, labels) = try train.batch(at: positions, parameters: augmentation)
                 let context = PassContext(mode: .training, seed: options.seed, step: state.step + 1)
                 let logits = try network.forward(input, context: context)
-                let outputs = try loss(logits: logits, labels: labels)
+                let outputs = try loss(logits: logits, labels: labels, slot: pending.nextSlot)
                 try network.backward(outputs.logitsGrad, context: context)
                 optimizer.hyperparameters.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch)
                 try optimizer.update(network.parameters, on: backend)
-                let batchLoss = try backend.floats(outputs.loss)[0]
-                guard batchLoss.isFinite else {
-                    throw TrainingError.diverged(epoch: epoch, batch: b, loss: batchLoss, checkpoint: run.checkpoint.path)
-                }
-                state.epochLossSum += Double(batchLoss) * Double(indices.count)
-                state.epochCorrect += Int(try backend.ints(outputs.correct)[0])
-                state.epochSeen += indices.count
+                pending.append(batchInEpoch: b, images: positions.count, outputs: outputs)
                 state.batchInEpoch += 1
                 state.step += 1
-                if Date().timeIntervalSince(lastReport) >= 0.5 || state.batchInEpoch == batchesPerEpoch {
+                let epochDone = state.batchInEpoch == batchesPerEpoch
+                if pending.isDue || epochDone { try drain() }
+                if let batchLoss = pending.lastLoss, Date().timeIntervalSince(lastReport) >= 0.5 || epochDone {
                     let seconds = Date().timeIntervalSince(started)
                     let images = Double(min(state.batchInEpoch * options.batch, order.count) - firstBatch * options.batch)
                     events(.step(epoch: epoch, batch: state.batchInEpoch, batches: batchesPerEpoch, loss: batchLoss,
@@ -113,6 +116,7 @@ public final class Trainer {
                     lastReport = Date()
                 }
                 if shouldStop() {
+                    try drain()
                     try saveCheckpoint()
                     return .interrupted
                 }

@@ -16,7 +16,7 @@ extension ReferenceBackend {
         try images.require(p.imageCount * p.pixelsPerImage, .uint8, op: op.rawValue, "images")
         let pixels = try host(images, op: op.rawValue, "images").bytes.assumingMemoryBound(to: UInt8.self)
         let allLabels = try int32s(labels, p.imageCount, op: op, "labels")
-        let index = try int32s(indices, p.batch, op: op, "indices")
+        let index = try int32s(indices, p.indexCount, op: op, "indices") + p.firstIndex
         let y = try floats(output, p.outputCount, op: op, "output")
         let batchLabels = try int32s(outputLabels, p.batch, op: op, "outputLabels")
         let centerX = Float(p.width - 1) / 2, centerY = Float(p.height - 1) / 2

@@ -190,7 +190,7 @@ public struct OpChecks {
                 return try harness.compare("\(label) \(name) \(p.batch)x\(p.height)x\(p.width)", [
                     .input("images", pixels, [imageCount, p.height, p.width]),
                     .input("labels", inputs.labels(imageCount, classes: 7), [imageCount]),
-                    .input("indices", [4, 0, 8, 4, 2, 7] as [Int32], [p.batch]),
+                    .input("indices", [4, 0, 8, 4, 2, 7] as [Int32], [p.indexCount]),
                     .output("output", [p.batch, p.height, p.width, 1]), .output("outputLabels", [p.batch], .int32),
                 ]) { b, t in
                     try b.augmentBatch(p, images: t["images"]!, labels: t["labels"]!, indices: t["indices"]!,
@@ -226,6 +226,9 @@ public struct OpChecks {
         augmented.minScale = 0.9; augmented.maxScale = 1.1
         augmented.maxTranslation = 3
         augmented.cropPadding = 4
+        // The last four of the six indices: a batch taken from the middle of an epoch's order.
+        augmented.batch = 4
+        augmented.firstIndex = 2
         return [("gather+normalise", plain), ("flip+affine+crop", augmented)]
     }
 
