@@ -34,12 +34,28 @@ public protocol Backend: AnyObject {
     /// Normalises with the batch's mean and biased variance, saves mean and 1/sqrt(var+eps)
     /// for the backward pass, and updates the running statistics in place with the unbiased
     /// variance: running = (1 - momentum) * running + momentum * batch (PyTorch's rule).
-    func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor,
+    /// With `output` nil only the statistics are computed and saved: the normalisation is
+    /// fused into the next op (`batchNormReLUPoolForward`).
+    func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor?,
                                   savedMean: Tensor, savedInvStd: Tensor, runningMean: Tensor, runningVar: Tensor) throws
     func batchNormForwardInference(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor,
                                    runningMean: Tensor, runningVar: Tensor, output: Tensor) throws
     func batchNormBackward(_ g: BatchNormGeometry, input: Tensor, outputGrad: Tensor, gamma: Tensor,
                            savedMean: Tensor, savedInvStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
+
+    /// Batch norm with given statistics, ReLU and 2x2 max-pool in one pass (g.fusedReLU must
+    /// be set): output = relu(max over each window of gamma_c * (x - mean_c) * invStd_c + beta_c),
+    /// argmax as `maxPoolForward` with the fused ReLU (-1 where the window's maximum is not
+    /// positive). The batch-norm output itself is never stored.
+    func batchNormReLUPoolForward(_ g: PoolGeometry, input: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, invStd: Tensor,
+                                  output: Tensor, argmax: Tensor) throws
+    /// The backward pass of training-mode batch norm (batch statistics `mean`, `invStd` of
+    /// `input`, rows = batch * height * width), ReLU and max-pool, from the pooled output's
+    /// gradient and the forward pass's argmax: the gradient reaching batch norm is outputGrad
+    /// at each window's argmax and 0 elsewhere (everywhere for argmax -1, and in trailing odd
+    /// rows and columns), then as `batchNormBackward`.
+    func batchNormReLUPoolBackward(_ g: PoolGeometry, input: Tensor, outputGrad: Tensor, argmax: Tensor, gamma: Tensor,
+                                   mean: Tensor, invStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
 
     // MARK: elementwise
     func reluForward(input: Tensor, output: Tensor) throws

@@ -74,10 +74,20 @@ public struct PoolGeometry: Hashable, Sendable {
     public var outWidth: Int { width / 2 }
     public var inputCount: Int { batch * height * width * channels }
     public var outputCount: Int { batch * outHeight * outWidth * channels }
+    /// The batch-norm view of the pool's input: every pixel is a row.
+    public var batchNormRows: Int { batch * height * width }
 
     public func validate(op: String) throws {
         guard batch > 0, height >= 2, width >= 2, channels > 0 else {
             throw BackendError.invalidArgument(op: op, reason: "max pool needs an input of at least 2x2, got \(height)x\(width)")
+        }
+    }
+
+    /// The checks of the fused batch norm + ReLU + pool ops.
+    public func validateBatchNormFused(op: String) throws {
+        try validate(op: op)
+        guard fusedReLU else {
+            throw BackendError.invalidArgument(op: op, reason: "the fused batch norm + ReLU + pool op needs a geometry with fusedReLU set")
         }
     }
 }

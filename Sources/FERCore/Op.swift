@@ -7,6 +7,8 @@ public enum Op: String, CaseIterable, Sendable {
     case batchNormForwardTraining = "batchnorm_forward_training"
     case batchNormForwardInference = "batchnorm_forward_inference"
     case batchNormBackward = "batchnorm_backward"
+    case batchNormReLUPoolForward = "batchnorm_relu_pool_forward"
+    case batchNormReLUPoolBackward = "batchnorm_relu_pool_backward"
     case reluForward = "relu_forward"
     case reluBackward = "relu_backward"
     case dropoutForward = "dropout_forward"

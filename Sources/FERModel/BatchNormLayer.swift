@@ -3,10 +3,16 @@ import FERCore
 /// BatchNorm2d / BatchNorm1d over the channel (last) axis: parameters `NAME.weight` (gamma)
 /// and `NAME.bias` (beta); state `NAME.running_mean`, `NAME.running_var` and
 /// `NAME.num_batches_tracked` (counted on the host: it only matters to PyTorch when momentum is None).
+///
+/// With `fusedReLUPool` the layer is batch norm, ReLU and 2x2 max-pool (PyTorch:
+/// `F.max_pool2d(F.relu(bn(x)), 2)`), trained with the fused ops: the statistics, then one
+/// pass that normalises, rectifies and pools, and one backward pass from the pooled gradient,
+/// so neither the normalised activations nor their gradient are ever stored.
 public final class BatchNormLayer: Layer {
     public let name: String
     let backend: Backend
     public let channels: Int
+    public let fusedReLUPool: Bool
     public let epsilon: Float
     public let momentum: Float
     public let gamma: Parameter
@@ -18,12 +24,17 @@ public final class BatchNormLayer: Layer {
     private var sampleShape: [Int] = []
     private var rowsPerSample = 1
     private var savedInput: Tensor?
-    private let savedMean: Tensor
-    private let savedInvStd: Tensor
+    /// The last training pass's batch statistics (verification reads them).
+    public let savedMean: Tensor
+    public let savedInvStd: Tensor
+    /// The fused pool's window choices of the last forward pass.
+    public private(set) var lastArgmax: Tensor?
 
-    public init(name: String, backend: Backend, channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) throws {
+    public init(name: String, backend: Backend, channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1,
+                fusedReLUPool: Bool = false) throws {
         self.name = name
         self.backend = backend
+        self.fusedReLUPool = fusedReLUPool
         self.channels = channels; self.epsilon = epsilon; self.momentum = momentum
         gamma = try Parameter(name: "\(name).weight", layout: .vector(channels), backend: backend)
         beta = try Parameter(name: "\(name).bias", layout: .vector(channels), backend: backend)
@@ -46,16 +57,50 @@ public final class BatchNormLayer: Layer {
         BatchNormGeometry(rows: batch * rowsPerSample, channels: channels, epsilon: epsilon, momentum: momentum)
     }
 
+    private func poolGeometry(batch: Int) -> PoolGeometry {
+        PoolGeometry(batch: batch, height: sampleShape[0], width: sampleShape[1], channels: channels, fusedReLU: true)
+    }
+
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        guard inputShape.last == channels else {
-            throw ModelError.shapeMismatch(layer: name, expected: "[..., \(channels)]", actual: inputShape)
+        guard inputShape.last == channels, !fusedReLUPool || (inputShape.count == 3 && inputShape[0] >= 2 && inputShape[1] >= 2) else {
+            throw ModelError.shapeMismatch(layer: name, expected: fusedReLUPool ? "[h >= 2, w >= 2, \(channels)]" : "[..., \(channels)]",
+                                           actual: inputShape)
         }
         rowsPerSample = inputShape.dropLast().reduce(1, *)
         sampleShape = inputShape
-        return inputShape
+        return fusedReLUPool ? [inputShape[0] / 2, inputShape[1] / 2, channels] : inputShape
     }
 
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+        savedInput = input
+        return fusedReLUPool ? try forwardFused(input, context: context) : try forwardPlain(input, context: context)
+    }
+
+    private func forwardFused(_ input: Tensor, context: PassContext) throws -> Tensor {
+        let pool = poolGeometry(batch: input.batch)
+        let pooledShape = [pool.outHeight, pool.outWidth, channels]
+        let output = try buffers.tensor("output", batch: input.batch, sampleShape: pooledShape)
+        let argmax = try buffers.tensor("argmax", batch: input.batch, sampleShape: pooledShape, .int32)
+        lastArgmax = argmax
+        switch context.mode {
+        case .training:
+            try backend.batchNormForwardTraining(geometry(batch: input.batch), input: input, gamma: gamma.value, beta: beta.value, output: nil,
+                                                 savedMean: savedMean, savedInvStd: savedInvStd,
+                                                 runningMean: runningMean, runningVar: runningVar)
+            batchesTracked += 1
+            try backend.batchNormReLUPoolForward(pool, input: input, gamma: gamma.value, beta: beta.value, mean: savedMean, invStd: savedInvStd,
+                                                 output: output, argmax: argmax)
+        case .inference:
+            // Evaluation only: normalise with the running statistics, then the ReLU-pool.
+            let normalized = try buffers.tensor("normalized", batch: input.batch, sampleShape: sampleShape)
+            try backend.batchNormForwardInference(geometry(batch: input.batch), input: input, gamma: gamma.value, beta: beta.value,
+                                                  runningMean: runningMean, runningVar: runningVar, output: normalized)
+            try backend.maxPoolForward(pool, input: normalized, output: output, argmax: argmax)
+        }
+        return output
+    }
+
+    private func forwardPlain(_ input: Tensor, context: PassContext) throws -> Tensor {
         let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
         let g = geometry(batch: input.batch)
         switch context.mode {
@@ -68,13 +113,19 @@ public final class BatchNormLayer: Layer {
             try backend.batchNormForwardInference(g, input: input, gamma: gamma.value, beta: beta.value,
                                                   runningMean: runningMean, runningVar: runningVar, output: output)
         }
-        savedInput = input
         return output
     }
 
     public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
         let inputGrad = try buffers.tensor("inputGrad", batch: input.batch, sampleShape: sampleShape)
+        if fusedReLUPool {
+            guard let argmax = lastArgmax else { throw ModelError.backwardBeforeForward(layer: name) }
+            try backend.batchNormReLUPoolBackward(poolGeometry(batch: input.batch), input: input, outputGrad: outputGrad, argmax: argmax,
+                                                  gamma: gamma.value, mean: savedMean, invStd: savedInvStd, inputGrad: inputGrad,
+                                                  gammaGrad: gamma.gradient, betaGrad: beta.gradient)
+            return inputGrad
+        }
         try backend.batchNormBackward(geometry(batch: input.batch), input: input, outputGrad: outputGrad, gamma: gamma.value,
                                       savedMean: savedMean, savedInvStd: savedInvStd, inputGrad: inputGrad,
                                       gammaGrad: gamma.gradient, betaGrad: beta.gradient)

@@ -29,9 +29,8 @@ public enum Architecture: String, CaseIterable, Sendable {
         var side = imageShape[0]
         for block in 1...4 {
             layers.append(try Conv2dLayer(name: "conv\(block)", backend: backend, inChannels: widths[block - 1], outChannels: widths[block]))
-            layers.append(try BatchNormLayer(name: "bn\(block)", backend: backend, channels: widths[block]))
-            // relu -> pool as one fused pass (PoolGeometry.fusedReLU); the same function and gradient.
-            layers.append(MaxPoolLayer(name: "relu\(block)+pool\(block)", backend: backend, fusedReLU: true))
+            // bn -> relu -> pool as one fused layer (BatchNormLayer.fusedReLUPool): the same function and gradient.
+            layers.append(try BatchNormLayer(name: "bn\(block)", backend: backend, channels: widths[block], fusedReLUPool: true))
             side /= 2
         }
         let flattened = [side, side, widths[4]]

@@ -5,14 +5,14 @@ import FERCore
 /// are multiples of 4 (every layer of the networks) reduce in row chunks with float4 loads;
 /// others use one work-group per channel.
 extension OpenCLBackend {
-    public func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor,
+    public func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor?,
                                          savedMean: Tensor, savedInvStd: Tensor, runningMean: Tensor, runningVar: Tensor) throws {
         let op = Op.batchNormForwardTraining
         try g.validate(op: op.rawValue)
         let x = try operand(input, g.count, op: op, "input")
         let gm = try operand(gamma, g.channels, op: op, "gamma")
         let bt = try operand(beta, g.channels, op: op, "beta")
-        let y = try operand(output, g.count, op: op, "output")
+        let y = try output.map { try operand($0, g.count, op: op, "output") }
         let mean = try operand(savedMean, g.channels, op: op, "savedMean")
         let invStd = try operand(savedInvStd, g.channels, op: op, "savedInvStd")
         let rMean = try operand(runningMean, g.channels, op: op, "runningMean")
@@ -35,6 +35,11 @@ extension OpenCLBackend {
                        global: [g.channels * tuning.reduction], local: [tuning.reduction],
                        [x, .int(g.rows), .int(g.channels), .float(g.epsilon), .float(g.momentum), mean, invStd, rMean, rVar])
         }
+        if let y { try normalize(g, x, gm, bt, mean, invStd, into: y) }
+    }
+
+    func normalize(_ g: BatchNormGeometry, _ x: KernelArgument, _ gm: KernelArgument, _ bt: KernelArgument,
+                   _ mean: KernelArgument, _ invStd: KernelArgument, into y: KernelArgument) throws {
         try launch("batchnorm_normalize", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
                    global: [g.count], local: [tuning.elementwise],
                    [x, gm, bt, mean, invStd, y, .int(g.count), .int(g.channels)])
@@ -67,6 +72,11 @@ extension OpenCLBackend {
         let dx = try operand(inputGrad, g.count, op: op, "inputGrad")
         let dGamma = try operand(gammaGrad, g.channels, op: op, "gammaGrad")
         let dBeta = try operand(betaGrad, g.channels, op: op, "betaGrad")
+        try backward(g, x, dy, gm, mean, invStd, dx, dGamma, dBeta)
+    }
+
+    func backward(_ g: BatchNormGeometry, _ x: KernelArgument, _ dy: KernelArgument, _ gm: KernelArgument, _ mean: KernelArgument,
+                  _ invStd: KernelArgument, _ dx: KernelArgument, _ dGamma: KernelArgument, _ dBeta: KernelArgument) throws {
         if g.channels % 4 == 0 {
             let (chunks, chunkRows) = rowChunks(g.rows)
             let sumDy = KernelArgument.tensor(try scratch("batch norm partial sums", count: chunks * g.channels))
@@ -74,10 +84,7 @@ extension OpenCLBackend {
             try launch("batchnorm_backward_partials", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
                        global: [g.channels / 4, chunks], local: [tuning.gemm.local, 1],
                        [x, dy, mean, invStd, .int(g.rows), .int(g.channels), .int(chunkRows), sumDy, sumDyXhat])
-            for (partial, total) in [(sumDy, dBeta), (sumDyXhat, dGamma)] {
-                try launch("sum_partials", file: "reduce.cl", global: [(g.channels + 3) / 4], local: [tuning.elementwise],
-                           [partial, .int(chunks), .int(g.channels), total])
-            }
+            try sumPartials([(sumDy, dBeta), (sumDyXhat, dGamma)], chunks: chunks, columns: g.channels)
         } else {
             try launch("batchnorm_backward_reduce", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
                        global: [g.channels * tuning.reduction], local: [tuning.reduction],
@@ -86,5 +93,13 @@ extension OpenCLBackend {
         try launch("batchnorm_backward_data", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
                    global: [g.count], local: [tuning.elementwise],
                    [x, dy, gm, mean, invStd, dGamma, dBeta, dx, .int(g.count), .int(g.rows), .int(g.channels)])
+    }
+
+    /// total[c] = sum over chunks of partial[chunk][c], for each (partial, total) pair.
+    func sumPartials(_ pairs: [(KernelArgument, KernelArgument)], chunks: Int, columns: Int) throws {
+        for (partial, total) in pairs {
+            try launch("sum_partials", file: "reduce.cl", global: [(columns + 3) / 4], local: [tuning.elementwise],
+                       [partial, .int(chunks), .int(columns), total])
+        }
     }
 }

@@ -3,12 +3,16 @@ import FERCore
 /// 2x2 max pooling; kernels in Kernels/pool.cl. Channel counts that are multiples of 4 (every
 /// layer of the networks) take the float4 kernels.
 extension OpenCLBackend {
-    private func poolLaunch(_ name: String, _ g: PoolGeometry, _ tensors: [KernelArgument], relu: Bool?) throws {
+    /// The pool kernels' shape arguments: N, H, W, C, OH, OW.
+    func shapeArguments(_ g: PoolGeometry) -> [KernelArgument] {
+        [g.batch, g.height, g.width, g.channels, g.outHeight, g.outWidth].map { .int($0) }
+    }
+
+    func poolLaunch(_ name: String, _ g: PoolGeometry, _ tensors: [KernelArgument], relu: Bool?) throws {
         let vector = g.channels % 4 == 0
         let global = [vector ? g.channels / 4 : g.channels, g.outWidth, g.batch * g.outHeight]
-        let shape = [g.batch, g.height, g.width, g.channels, g.outHeight, g.outWidth].map { KernelArgument.int($0) }
         try launch(vector ? name + "4" : name, file: "pool.cl", global: global, local: tuning.elementwiseGroup(global),
-                   tensors + shape + (relu.map { [.int($0 ? 1 : 0)] } ?? []))
+                   tensors + shapeArguments(g) + (relu.map { [.int($0 ? 1 : 0)] } ?? []))
     }
 
     public func maxPoolForward(_ g: PoolGeometry, input: Tensor, output: Tensor, argmax: Tensor) throws {

@@ -6,14 +6,14 @@ import FERCore
 ///   backward, with xhat = (x - mean) * invStd and M = rows:
 ///     dbeta = sum dy, dgamma = sum dy * xhat, dx = gamma * invStd / M * (M * dy - dbeta - xhat * dgamma)
 extension ReferenceBackend {
-    public func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor,
+    public func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor?,
                                          savedMean: Tensor, savedInvStd: Tensor, runningMean: Tensor, runningVar: Tensor) throws {
         let op = Op.batchNormForwardTraining
         try g.validate(op: op.rawValue)
         let x = try floats(input, g.count, op: op, "input")
         let gm = try floats(gamma, g.channels, op: op, "gamma")
         let bt = try floats(beta, g.channels, op: op, "beta")
-        let y = try floats(output, g.count, op: op, "output")
+        let y = try output.map { try floats($0, g.count, op: op, "output") }
         let mean = try floats(savedMean, g.channels, op: op, "savedMean")
         let invStd = try floats(savedInvStd, g.channels, op: op, "savedInvStd")
         let rMean = try floats(runningMean, g.channels, op: op, "runningMean")
@@ -30,9 +30,9 @@ extension ReferenceBackend {
             }
             let variance = squares / m
             let inv = 1 / (variance + Double(g.epsilon)).squareRoot()
-            for r in 0..<g.rows {
+            for r in 0..<g.rows where y != nil {
                 let e = r * g.channels + c
-                y[e] = Float(Double(gm[c]) * (Double(x[e]) - mu) * inv + Double(bt[c]))
+                y?[e] = Float(Double(gm[c]) * (Double(x[e]) - mu) * inv + Double(bt[c]))
             }
             mean[c] = Float(mu)
             invStd[c] = Float(inv)
@@ -73,6 +73,13 @@ extension ReferenceBackend {
         let dx = try floats(inputGrad, g.count, op: op, "inputGrad")
         let dGamma = try floats(gammaGrad, g.channels, op: op, "gammaGrad")
         let dBeta = try floats(betaGrad, g.channels, op: op, "betaGrad")
+        Self.batchNormBackward(g, x: x, dy: dy, gamma: gm, mean: mean, invStd: invStd, dx: dx, dGamma: dGamma, dBeta: dBeta)
+    }
+
+    /// The arithmetic of `batchNormBackward`, shared with the fused op.
+    static func batchNormBackward(_ g: BatchNormGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, gamma gm: UnsafePointer<Float>,
+                                  mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                  dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>, dBeta: UnsafeMutablePointer<Float>) {
         let m = Double(g.rows)
         for c in 0..<g.channels {
             let mu = Double(mean[c]), inv = Double(invStd[c])

@@ -26,6 +26,10 @@ public struct OpChecks {
     /// Channels 3 and 5: the one-channel kernels; 8 and 4: the float4 kernels; with and without the fused ReLU.
     static let poolGeometries = [PoolGeometry(batch: 2, height: 7, width: 9, channels: 3), PoolGeometry(batch: 1, height: 4, width: 4, channels: 5, fusedReLU: true),
                                  PoolGeometry(batch: 2, height: 7, width: 9, channels: 8, fusedReLU: true), PoolGeometry(batch: 1, height: 6, width: 6, channels: 4)]
+    /// Channels 8 and 12: the fused float4 kernels (odd and even sides); 5: the composed fallback.
+    static let fusedPoolGeometries = [PoolGeometry(batch: 2, height: 7, width: 9, channels: 8, fusedReLU: true),
+                                      PoolGeometry(batch: 3, height: 6, width: 4, channels: 12, fusedReLU: true),
+                                      PoolGeometry(batch: 2, height: 5, width: 4, channels: 5, fusedReLU: true)]
     static let denseGeometries = [DenseGeometry(batch: 3, inFeatures: 13, outFeatures: 7), DenseGeometry(batch: 5, inFeatures: 37, outFeatures: 17)]
 
     static func describe(_ g: PoolGeometry) -> String {
@@ -108,6 +112,38 @@ public struct OpChecks {
                     try b.batchNormBackward(g, input: t["input"]!, outputGrad: t["outputGrad"]!, gamma: t["gamma"]!,
                                             savedMean: t["savedMean"]!, savedInvStd: t["savedInvStd"]!,
                                             inputGrad: t["inputGrad"]!, gammaGrad: t["gammaGrad"]!, betaGrad: t["betaGrad"]!)
+                }
+            }
+        case .batchNormReLUPoolForward:
+            return try Self.fusedPoolGeometries.flatMap { g in
+                let x = inputs.distinct(g.inputCount).map { 2.5 * $0 + 0.5 }
+                let (mean, invStd) = Self.statistics(x, BatchNormGeometry(rows: g.batchNormRows, channels: g.channels))
+                return try harness.compare("\(label) \(Self.describe(g))", [
+                    .input("input", x, [g.inputCount]),
+                    .input("gamma", inputs.uniform(g.channels, 0.5, 1.5), [g.channels]),
+                    .input("beta", inputs.uniform(g.channels, -0.5, 0.5), [g.channels]),
+                    .input("mean", mean, [g.channels]), .input("invStd", invStd, [g.channels]),
+                    .output("output", [g.outputCount]), .output("argmax", [g.outputCount], .int32),
+                ]) { b, t in
+                    try b.batchNormReLUPoolForward(g, input: t["input"]!, gamma: t["gamma"]!, beta: t["beta"]!, mean: t["mean"]!,
+                                                   invStd: t["invStd"]!, output: t["output"]!, argmax: t["argmax"]!)
+                }
+            }
+        case .batchNormReLUPoolBackward:
+            return try Self.fusedPoolGeometries.flatMap { g in
+                let x = inputs.uniform(g.inputCount, -2, 3)
+                let (mean, invStd) = Self.statistics(x, BatchNormGeometry(rows: g.batchNormRows, channels: g.channels))
+                return try harness.compare("\(label) \(Self.describe(g))", [
+                    .input("input", x, [g.inputCount]),
+                    .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
+                    .input("argmax", (0..<g.outputCount).map { _ in Int32(inputs.generator.next() % 5) - 1 }, [g.outputCount]),
+                    .input("gamma", inputs.uniform(g.channels, 0.5, 1.5), [g.channels]),
+                    .input("mean", mean, [g.channels]), .input("invStd", invStd, [g.channels]),
+                    .output("inputGrad", [g.inputCount]), .output("gammaGrad", [g.channels]), .output("betaGrad", [g.channels]),
+                ]) { b, t in
+                    try b.batchNormReLUPoolBackward(g, input: t["input"]!, outputGrad: t["outputGrad"]!, argmax: t["argmax"]!,
+                                                    gamma: t["gamma"]!, mean: t["mean"]!, invStd: t["invStd"]!, inputGrad: t["inputGrad"]!,
+                                                    gammaGrad: t["gammaGrad"]!, betaGrad: t["betaGrad"]!)
                 }
             }
         case .reluForward:

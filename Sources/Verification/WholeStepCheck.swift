@@ -19,7 +19,8 @@ import FERModel
 /// where the update is steep in g, may land up to 2 * lr apart. Such an element (reference
 /// |g| at most 10x the largest gradient difference between the backends for that tensor,
 /// or at most 100 * eps) is checked only to have moved no more than 2 * lr, and counted in the
-/// note; all others use the plain rule.
+/// note; all others use the plain rule. Conv biases feeding batch norm have a gradient that is
+/// mathematically zero (only rounding remains), so all their elements are noise-level.
 public struct WholeStepCheck {
     let reference: Backend
     let candidate: Backend
@@ -57,8 +58,21 @@ public struct WholeStepCheck {
             var note = ""
             if lr is ReLULayer {
                 note = try reconcileReLU(inputRef: inputRef, yr: yr, yc: yc)
-            } else if let pool = lr as? MaxPoolLayer, let poolCandidate = lc as? MaxPoolLayer {
-                note = try reconcileMaxPool(inputRef: inputRef, pool: pool, poolCandidate: poolCandidate, yr: yr, yc: yc)
+            } else if let pool = lr as? MaxPoolLayer, let poolCandidate = lc as? MaxPoolLayer,
+                      let argRef = try pool.lastArgmax(), let argCand = try poolCandidate.lastArgmax() {
+                note = try reconcileMaxPool(values: inputRef, height: pool.inputShape[0], width: pool.inputShape[1],
+                                            argRef: argRef, argCand: argCand, yr: yr, yc: yc)
+            } else if let norm = lr as? BatchNormLayer, norm.fusedReLUPool, let normCandidate = lc as? BatchNormLayer,
+                      let argRef = norm.lastArgmax, let argCand = normCandidate.lastArgmax {
+                // The windows' candidates are the normalised values, which the fused op never stores.
+                let mean = try reference.floats(norm.savedMean), invStd = try reference.floats(norm.savedInvStd)
+                let gamma = try reference.floats(norm.gamma.value), beta = try reference.floats(norm.beta.value)
+                let normalized = inputRef.indices.map { e in
+                    let c = e % norm.channels
+                    return gamma[c] * (inputRef[e] - mean[c]) * invStd[c] + beta[c]
+                }
+                note = try reconcileMaxPool(values: normalized, height: xr.shape[1], width: xr.shape[2],
+                                            argRef: argRef, argCand: argCand, yr: yr, yc: yc)
             }
             if !(lr is FlattenLayer) {
                 comparisons.append(.floats("\(lr.name) output", try candidate.floats(yc), try reference.floats(yr),
@@ -115,8 +129,9 @@ public struct WholeStepCheck {
         try AdamOptimizer(hyperparameters).update(ref.parameters, on: reference)
         try AdamOptimizer(hyperparameters).update(cand.parameters, on: candidate)
         for (index, (pr, pc)) in zip(ref.parameters, cand.parameters).enumerated() {
+            let cancelling = biasesBeforeBatchNorm.contains(pr.name)
             comparisons.append(compareUpdated(pr.name, try candidate.floats(pc.value), try reference.floats(pr.value),
-                                              gradient: gradientsRef[index], gradientNoise: gradientErrors[index]))
+                                              gradient: gradientsRef[index], gradientNoise: gradientErrors[index], allNoise: cancelling))
         }
         return comparisons
     }
@@ -150,14 +165,14 @@ public struct WholeStepCheck {
         return "\(flips) near-tie decisions shared"
     }
 
-    private func reconcileMaxPool(inputRef: [Float], pool: MaxPoolLayer, poolCandidate: MaxPoolLayer, yr: Tensor, yc: Tensor) throws -> String {
-        guard let argRef = try pool.lastArgmax(), let argCand = try poolCandidate.lastArgmax() else { return "" }
+    /// `values`: the reference's pool input (NHWC, `height` x `width`), the values the windows chose from.
+    private func reconcileMaxPool(values inputRef: [Float], height: Int, width: Int, argRef: Tensor, argCand: Tensor,
+                                  yr: Tensor, yc: Tensor) throws -> String {
         let comparison = Comparison.ints("argmax", try candidate.ints(argCand), try reference.ints(argRef))
         guard !comparison.passed else { return "" }
         // A differing window choice is legitimate when the two chosen values are equal to within rounding.
         let a = try candidate.ints(argCand), b = try reference.ints(argRef)
         let channels = yr.shape[3], outHeight = yr.shape[1], outWidth = yr.shape[2]
-        let height = pool.inputShape[0], width = pool.inputShape[1]
         let margin = Tolerance.decisionMargin * maxMagnitude(inputRef)
         var flips = 0, unexplained = 0
         for e in 0..<a.count where a[e] != b[e] {
@@ -177,7 +192,8 @@ public struct WholeStepCheck {
         return "\(flips) near-tie window choices shared"
     }
 
-    private func compareUpdated(_ name: String, _ a: [Float], _ b: [Float], gradient: [Float], gradientNoise: Float) -> Comparison {
+    private func compareUpdated(_ name: String, _ a: [Float], _ b: [Float], gradient: [Float], gradientNoise: Float,
+                                allNoise: Bool) -> Comparison {
         let scale = max(maxMagnitude(b), 1e-12)
         let allowedNoise = max(10 * gradientNoise, 100 * hyperparameters.epsilon)
         let signFlipDistance = 2 * hyperparameters.learningRate * (1 + Tolerance.stepGradient)
@@ -185,7 +201,7 @@ public struct WholeStepCheck {
         for i in 0..<a.count {
             let d = abs(a[i] - b[i])
             if d.isNaN { return Comparison(name: "\(name) updated", error: .infinity, tolerance: Tolerance.stepGradient) }
-            if gradient[i] != 0, abs(gradient[i]) <= allowedNoise {
+            if allNoise || (gradient[i] != 0 && abs(gradient[i]) <= allowedNoise) {
                 noiseLevel += 1
                 if d > signFlipDistance { worst = .infinity }
                 continue

@@ -58,6 +58,43 @@ struct GradientCheckTests {
         #expect(try fd.worstMismatch(input: beta, analytic: try b.floats(dBeta), step: 1e-3) { try fd.weightedSum(try forward(x, gamma, $0).y, r) } < Self.tolerance)
     }
 
+    /// Batch norm (batch statistics) + ReLU + max-pool through the fused ops: the statistics are
+    /// recomputed for every perturbed input, as training does.
+    @Test(arguments: [PoolGeometry(batch: 2, height: 4, width: 6, channels: 3, fusedReLU: true),
+                      PoolGeometry(batch: 2, height: 5, width: 3, channels: 4, fusedReLU: true)])
+    func batchNormReLUPool(_ g: PoolGeometry) throws {
+        let fd = FiniteDifference()
+        let b = fd.backend
+        let norm = BatchNormGeometry(rows: g.batchNormRows, channels: g.channels)
+        // Distinct inputs: no window ties; the step below moves no value across another or across 0.
+        let x = fd.distinct(g.inputCount), gamma = fd.random(g.channels, 0.5, 1.5), beta = fd.random(g.channels, -0.3, 0.3)
+        let r = fd.random(g.outputCount)
+        let argmax = try b.makeTensor([g.outputCount], .int32)
+        let mean = try b.makeTensor([g.channels], .float32), invStd = try b.makeTensor([g.channels], .float32)
+        func forward(_ x: [Float], _ gamma: [Float], _ beta: [Float]) throws -> Tensor {
+            let input = try b.tensor(x, [g.inputCount]), gammaTensor = try b.tensor(gamma, [g.channels]), betaTensor = try b.tensor(beta, [g.channels])
+            try b.batchNormForwardTraining(norm, input: input, gamma: gammaTensor, beta: betaTensor, output: nil,
+                                           savedMean: mean, savedInvStd: invStd, runningMean: try b.makeTensor([g.channels], .float32),
+                                           runningVar: try b.makeTensor([g.channels], .float32))
+            let y = try b.makeTensor([g.outputCount], .float32)
+            try b.batchNormReLUPoolForward(g, input: input, gamma: gammaTensor, beta: betaTensor, mean: mean, invStd: invStd,
+                                           output: y, argmax: argmax)
+            return y
+        }
+        let y = try b.floats(try forward(x, gamma, beta))
+        #expect(y.contains(0) && y.contains { $0 > 0 }, "the case exercises both sides of the ReLU")
+        let dx = try b.makeTensor([g.inputCount], .float32)
+        let dGamma = try b.makeTensor([g.channels], .float32), dBeta = try b.makeTensor([g.channels], .float32)
+        try b.batchNormReLUPoolBackward(g, input: try b.tensor(x, [g.inputCount]), outputGrad: try b.tensor(r, [g.outputCount]), argmax: argmax,
+                                        gamma: try b.tensor(gamma, [g.channels]), mean: mean, invStd: invStd,
+                                        inputGrad: dx, gammaGrad: dGamma, betaGrad: dBeta)
+        let step: Float = 1e-3
+        #expect(try fd.worstMismatch(input: x, analytic: try b.floats(dx), samples: g.inputCount, step: step) {
+            try fd.weightedSum(try forward($0, gamma, beta), r) } < Self.tolerance)
+        #expect(try fd.worstMismatch(input: gamma, analytic: try b.floats(dGamma), step: step) { try fd.weightedSum(try forward(x, $0, beta), r) } < Self.tolerance)
+        #expect(try fd.worstMismatch(input: beta, analytic: try b.floats(dBeta), step: step) { try fd.weightedSum(try forward(x, gamma, $0), r) } < Self.tolerance)
+    }
+
     @Test func relu() throws {
         let fd = FiniteDifference()
         let b = fd.backend
