@@ -6,7 +6,13 @@ import FERCore
 public final class OpenCLBackend: Backend {
     public let device: DeviceInfo
     public var name: String { device.name }
-    let tuning: Tuning
+    /// Variable only so that the tuner (Tuner.swift) can time candidate tile shapes on one
+    /// backend, sharing its context, tensors and compiled programs; nothing else changes it.
+    var tuning: Tuning
+    /// Where `tuning.gemm` came from (cache, table, caller, FER_CL_GEMM).
+    public let tuningSource: TuningSource
+    /// The tile shape of the register-tiled kernels in use.
+    public var gemmTuning: GemmTuning { tuning.gemm }
     nonisolated(unsafe) let context: cl_context
     nonisolated(unsafe) let queue: cl_command_queue
     let programs: ProgramCache
@@ -18,9 +24,13 @@ public final class OpenCLBackend: Backend {
     ///   - sources: kernel texts; the embedded copies unless overridden.
     ///   - profiling: create the queue with event profiling, so `startProfiling` reads device
     ///     timestamps (`fer-cl bench`); otherwise profiled launches are timed on the host.
-    public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false) throws {
+    ///   - gemm: the tile shape to use (tests of the tuner's candidates); nil: the device's
+    ///     tuning cache, else the table's row. `FER_CL_GEMM` overrides either.
+    public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false, gemm: GemmTuning? = nil) throws {
         self.device = device
-        self.tuning = Tuning(device: device)
+        let (row, source) = Tuning.select(device: device, sources: sources, given: gemm)
+        self.tuning = Tuning(device: device, gemm: row)
+        self.tuningSource = source
         var status: cl_int = 0
         var deviceID: cl_device_id? = device.deviceID
         guard let context = clCreateContext(nil, 1, &deviceID, nil, nil, &status), status == CL_SUCCESS else {
@@ -38,8 +48,9 @@ public final class OpenCLBackend: Backend {
     }
 
     /// The device chosen by `--device` (index or name substring; nil picks the default).
-    public convenience init(deviceRequest: String?, sources: KernelSources = .embedded, profiling: Bool = false) throws {
-        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources, profiling: profiling)
+    public convenience init(deviceRequest: String?, sources: KernelSources = .embedded, profiling: Bool = false,
+                            gemm: GemmTuning? = nil) throws {
+        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources, profiling: profiling, gemm: gemm)
     }
 
     deinit {

@@ -24,6 +24,7 @@ struct TrainCommand: Command {
         .value("step-epochs", "N", "Step schedule: decay every N epochs (default 5)."),
         .value("step-gamma", "G", "Step schedule: multiply the rate by G (default 0.1)."),
         BackendChoice.deviceOption,
+        BackendChoice.noTuneOption,
         .value("seed", "N", "Seed of initialisation, shuffling, dropout and augmentation (default 1)."),
         .value("out", "DIR", "Run folder (default runs/<date-time>); an existing run is never overwritten without --resume or --force."),
         .flag("resume", "Continue the run in --out from its checkpoint.safetensors (its saved options are used)."),
@@ -94,7 +95,7 @@ struct TrainCommand: Command {
         let resume = arguments.flag("resume")
         let outPath = arguments.string("out") ?? "runs/" + Self.timestamp()
         let run = try RunDirectory(URL(fileURLWithPath: outPath, isDirectory: true), resume: resume, force: arguments.flag("force"))
-        let backend = try BackendChoice.make(arguments)
+        let backend = try BackendChoice.make(arguments, autoTune: !arguments.flag("no-tune"))
 
         var options = self.options
         var state = TrainingState()
