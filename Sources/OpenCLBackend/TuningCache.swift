@@ -76,6 +76,12 @@ public struct TunerMeasurement: Codable, Equatable, Sendable {
     public var gemm: GemmTuning
     /// Median device time of the workload, milliseconds.
     public var milliseconds: Double
+
+    public init(step: String, gemm: GemmTuning, milliseconds: Double) {
+        self.step = step
+        self.gemm = gemm
+        self.milliseconds = milliseconds
+    }
 }
 
 /// What the cache holds for a device.
