@@ -1,5 +1,6 @@
 import COpenCL
 import FERCore
+import Foundation
 
 /// The OpenCL implementation of `Backend`: one device, one context, one in-order queue.
 /// Ops enqueue kernels and return; only `read` and `finish` wait for the device.
@@ -10,7 +11,7 @@ public final class OpenCLBackend: Backend {
     /// backend, sharing its context, tensors and compiled programs; nothing else changes it.
     var tuning: Tuning
     /// Where `tuning.gemm` came from (cache, table, caller, FER_CL_GEMM).
-    public let tuningSource: TuningSource
+    public private(set) var tuningSource: TuningSource
     /// The tile shape of the register-tiled kernels in use.
     public var gemmTuning: GemmTuning { tuning.gemm }
     nonisolated(unsafe) let context: cl_context
@@ -45,6 +46,15 @@ public final class OpenCLBackend: Backend {
         self.queue = queue
         self.programs = ProgramCache(context: context, device: device, sources: sources)
         self.extras = BackendExtras(queueProfiles: profiling)
+    }
+
+    /// Switches to the tile shape `gemm` (`train` after tuning on first use). Safe at any time:
+    /// every op reads the tuning when it is called, programs are cached per shape, and the
+    /// queue is in order; FER_CL_GEMM, if set, still wins.
+    public func adoptTuning(_ gemm: GemmTuning, source: TuningSource) {
+        guard getenv("FER_CL_GEMM") == nil else { return }
+        tuning = Tuning(device: device, gemm: gemm)
+        tuningSource = source
     }
 
     /// The device chosen by `--device` (index or name substring; nil picks the default).

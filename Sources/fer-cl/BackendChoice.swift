@@ -18,38 +18,35 @@ enum BackendChoice {
         return try KernelSources(directory: URL(fileURLWithPath: directory, isDirectory: true))
     }
 
-    /// - Parameters:
-    ///   - profiling: an OpenCL queue that times kernels by their events (`bench`).
-    ///   - autoTune: measure and cache a tuning first when the device has none (`train` only:
-    ///     the other commands stay deterministic and quick).
-    static func make(_ arguments: ParsedArguments, profiling: Bool = false, autoTune: Bool = false) throws -> Backend {
+    /// - Parameter profiling: an OpenCL queue that times kernels by their events (`bench`).
+    static func make(_ arguments: ParsedArguments, profiling: Bool = false) throws -> Backend {
         let request = arguments.string("device")
         if isReference(request) { return ReferenceBackend() }
-        let device = try DeviceInfo.select(request)
-        let sources = try kernelSources(arguments)
-        let tuned = autoTune ? try tuneOnFirstUse(device, sources: sources) : nil
-        return try OpenCLBackend(device: device, sources: sources, profiling: profiling, gemm: tuned)
+        return try OpenCLBackend(deviceRequest: request, sources: kernelSources(arguments), profiling: profiling)
     }
 
-    /// Runs the tuner when `device` has no valid cache. Returns the tuned row only when it
-    /// could not be cached (so this run still uses it); nil when the backend should read the
-    /// cache (or the defaults) itself.
-    private static func tuneOnFirstUse(_ device: DeviceInfo, sources: KernelSources) throws -> GemmTuning? {
+    /// `train`'s automatic tuning: when the OpenCL device of `backend` has no valid tuning
+    /// cache, runs the tuner once, caches the result and switches `backend` to it. Only
+    /// `train` does this; the other commands stay deterministic and quick.
+    static func tuneOnFirstUse(_ backend: Backend, _ arguments: ParsedArguments) throws {
         // FER_CL_GEMM overrides any tuning, so measuring one would be wasted.
-        guard ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil, let cache = TuningCache.standard() else { return nil }
-        if case .valid = cache.lookup(TuningKey(device: device, sources: sources)) { return nil }
-        print("tuning the convolution tile shapes for \(device.name) (first use of this device and driver; `fer-cl tune` re-measures, --no-tune skips)")
-        let outcome = try Tuner(device: device, sources: sources).run()
+        guard let backend = backend as? OpenCLBackend, ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil,
+              let cache = TuningCache.standard() else { return }
+        let sources = try kernelSources(arguments)
+        if case .valid = cache.lookup(TuningKey(device: backend.device, sources: sources)) { return }
+        print("tuning the convolution tile shapes for \(backend.device.name) (first use of this device and driver; "
+              + "`fer-cl tune` re-measures, --no-tune skips)")
+        let outcome = try Tuner(device: backend.device, sources: sources).run()
         let record = outcome.record
         let result = String(format: "tuned in %.0f s: %@, %.2fx the default's speed", outcome.seconds, record.gemm.summary, outcome.speedup)
         do {
             let file = try cache.store(record)
+            backend.adoptTuning(record.gemm, source: .cached(path: file.path))
             print("\(result); cached in \(file.path)")
-            return nil
         } catch {
             printError("fer-cl: warning: \(error); using the tuned shape for this run only")
+            backend.adoptTuning(record.gemm, source: .given)
             print(result)
-            return record.gemm
         }
     }
 }

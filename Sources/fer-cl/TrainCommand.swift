@@ -95,7 +95,7 @@ struct TrainCommand: Command {
         let resume = arguments.flag("resume")
         let outPath = arguments.string("out") ?? "runs/" + Self.timestamp()
         let run = try RunDirectory(URL(fileURLWithPath: outPath, isDirectory: true), resume: resume, force: arguments.flag("force"))
-        let backend = try BackendChoice.make(arguments, autoTune: !arguments.flag("no-tune"))
+        let backend = try BackendChoice.make(arguments)
 
         var options = self.options
         var state = TrainingState()
@@ -118,6 +118,8 @@ struct TrainCommand: Command {
         }
 
         let (train, validation) = try datasets(options)
+        // After the data loaded: a wrong --data path should not cost a minute of tuning first.
+        if !arguments.flag("no-tune") { try BackendChoice.tuneOnFirstUse(backend, arguments) }
         let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments)
         if !resume {
             var record = provenance
