@@ -13,6 +13,9 @@ public struct DeviceInfo: Sendable {
     public let maxWorkGroupSize: Int
     public let openCLCVersion: String
     public let driverVersion: String
+    /// CL_DEVICE_VERSION ("OpenCL 3.0 PoCL HSTR: pthread-x86_64-pc-linux-gnu-haswell"): with the
+    /// driver version, it says which compiler and target a tuning was measured with.
+    public let version: String
     nonisolated(unsafe) let platformID: cl_platform_id
     nonisolated(unsafe) let deviceID: cl_device_id
 
@@ -72,6 +75,7 @@ public struct DeviceInfo: Sendable {
         name = try Self.string { clGetDeviceInfo(device, cl_device_info(CL_DEVICE_NAME), $0, $1, $2) }
         driverVersion = try Self.string { clGetDeviceInfo(device, cl_device_info(CL_DRIVER_VERSION), $0, $1, $2) }
         openCLCVersion = try Self.string { clGetDeviceInfo(device, cl_device_info(CL_DEVICE_OPENCL_C_VERSION), $0, $1, $2) }
+        version = try Self.string { clGetDeviceInfo(device, cl_device_info(CL_DEVICE_VERSION), $0, $1, $2) }
         let deviceType: cl_device_type = try Self.value(device, CL_DEVICE_TYPE)
         var types: [String] = []
         if deviceType & cl_device_type(CL_DEVICE_TYPE_GPU) != 0 { types.append("GPU") }

@@ -1,12 +1,19 @@
 import COpenCL
 import FERCore
+import Foundation
 
 /// The OpenCL implementation of `Backend`: one device, one context, one in-order queue.
 /// Ops enqueue kernels and return; only `read` and `finish` wait for the device.
 public final class OpenCLBackend: Backend {
     public let device: DeviceInfo
     public var name: String { device.name }
-    let tuning: Tuning
+    /// Variable only so that the tuner (Tuner.swift) can time candidate tile shapes on one
+    /// backend, sharing its context, tensors and compiled programs; nothing else changes it.
+    var tuning: Tuning
+    /// Where `tuning.gemm` came from (cache, table, caller, FER_CL_GEMM).
+    public private(set) var tuningSource: TuningSource
+    /// The tile shape of the register-tiled kernels in use.
+    public var gemmTuning: GemmTuning { tuning.gemm }
     nonisolated(unsafe) let context: cl_context
     nonisolated(unsafe) let queue: cl_command_queue
     let programs: ProgramCache
@@ -18,9 +25,13 @@ public final class OpenCLBackend: Backend {
     ///   - sources: kernel texts; the embedded copies unless overridden.
     ///   - profiling: create the queue with event profiling, so `startProfiling` reads device
     ///     timestamps (`fer-cl bench`); otherwise profiled launches are timed on the host.
-    public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false) throws {
+    ///   - gemm: the tile shape to use (tests of the tuner's candidates); nil: the device's
+    ///     tuning cache, else the table's row. `FER_CL_GEMM` overrides either.
+    public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false, gemm: GemmTuning? = nil) throws {
         self.device = device
-        self.tuning = Tuning(device: device)
+        let (row, source) = Tuning.select(device: device, sources: sources, given: gemm)
+        self.tuning = Tuning(device: device, gemm: row)
+        self.tuningSource = source
         var status: cl_int = 0
         var deviceID: cl_device_id? = device.deviceID
         guard let context = clCreateContext(nil, 1, &deviceID, nil, nil, &status), status == CL_SUCCESS else {
@@ -37,9 +48,19 @@ public final class OpenCLBackend: Backend {
         self.extras = BackendExtras(queueProfiles: profiling)
     }
 
+    /// Switches to the tile shape `gemm` (`train` after tuning on first use). Safe at any time:
+    /// every op reads the tuning when it is called, programs are cached per shape, and the
+    /// queue is in order; FER_CL_GEMM, if set, still wins.
+    public func adoptTuning(_ gemm: GemmTuning, source: TuningSource) {
+        guard getenv("FER_CL_GEMM") == nil else { return }
+        tuning = Tuning(device: device, gemm: gemm)
+        tuningSource = source
+    }
+
     /// The device chosen by `--device` (index or name substring; nil picks the default).
-    public convenience init(deviceRequest: String?, sources: KernelSources = .embedded, profiling: Bool = false) throws {
-        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources, profiling: profiling)
+    public convenience init(deviceRequest: String?, sources: KernelSources = .embedded, profiling: Bool = false,
+                            gemm: GemmTuning? = nil) throws {
+        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources, profiling: profiling, gemm: gemm)
     }
 
     deinit {

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Launch sizes and tile shapes for every kernel, decided in one place: the rest of the backend
-/// asks `tuning` and never hard-codes a size.
+/// asks `tuning` and never hard-codes a size. The tile shape comes from the device's tuning
+/// cache when `fer-cl tune` has measured one (TuningCache.swift), else from the table below.
 struct Tuning {
     /// Work-group size of 1-D elementwise kernels.
     let elementwise: Int
@@ -18,7 +19,8 @@ struct Tuning {
     /// The register-tiled implicit GEMM of Kernels/conv_tiled.cl (conv and dense).
     let gemm: GemmTuning
 
-    init(device: DeviceInfo) {
+    /// The launch sizes of `device` with the tile shape `gemm` (limited to what the device allows).
+    init(device: DeviceInfo, gemm: GemmTuning) {
         let limit = max(1, device.maxWorkGroupSize)
         elementwise = min(64, limit)
         var power = 1
@@ -26,9 +28,48 @@ struct Tuning {
         reduction = power
         tile2D = limit >= 64 ? (16, 4) : (1, 1)
         columnSumChunks = device.isGPU ? 256 : 32
-        var gemm = (GemmTuning.table.first { $0.matches(device) }?.tuning ?? GemmTuning.defaultRow).clamped(maxWorkGroupSize: limit)
-        if let text = getenv("FER_CL_GEMM") { gemm = gemm.overridden(by: String(cString: text)) }
-        self.gemm = gemm
+        self.gemm = gemm.clamped(maxWorkGroupSize: limit)
+    }
+
+    /// The tile shape a new backend uses: the caller's row if given, else this device's valid
+    /// tuning cache (TuningCache.swift), else the table's row; `FER_CL_GEMM` then overrides
+    /// fields on top (measurements). Never throws: an absent or unusable cache means the table.
+    static func select(device: DeviceInfo, sources: KernelSources, given: GemmTuning?) -> (GemmTuning, TuningSource) {
+        var (row, source) = cachedOrTable(device: device, sources: sources, given: given)
+        if let text = getenv("FER_CL_GEMM") {
+            let override = String(cString: text)
+            row = row.overridden(by: override)
+            source = .overridden(override, on: source.description)
+        }
+        return (row, source)
+    }
+
+    private static func cachedOrTable(device: DeviceInfo, sources: KernelSources, given: GemmTuning?) -> (GemmTuning, TuningSource) {
+        if let given { return (given, .given) }
+        let table = GemmTuning.tableRow(for: device)
+        guard let cache = TuningCache.standard() else { return (table, .table(reason: "no cache folder ($HOME unset)")) }
+        switch cache.lookup(TuningKey(device: device, sources: sources)) {
+        case let .valid(record, file): return (record.gemm, .cached(path: file.path))
+        case let .missing(file): return (table, .table(reason: "no tuning cache at \(file.path)"))
+        case let .invalid(file, reason): return (table, .table(reason: "\(file.path) not used: \(reason)"))
+        }
+    }
+}
+
+/// Where a backend's tile shape came from, for `bench` and `tune` to say.
+public enum TuningSource: Sendable, Equatable, CustomStringConvertible {
+    case cached(path: String)
+    case table(reason: String)
+    case given
+    case overridden(String, on: String)
+
+    public var description: String {
+        switch self {
+        case let .cached(path): "cached (\(path))"
+        case let .table(reason): "default (\(reason))"
+        case .given: "given by the caller"
+        case let .overridden(text, base): "FER_CL_GEMM=\(text) over \(base)"
+        }
     }
 
     /// Work-group shape of a multi-dimensional elementwise launch: up to `elementwise`
@@ -48,47 +89,81 @@ struct Tuning {
 /// float16 accumulators: rows * vectors float16 registers, plus the B vectors and a broadcast,
 /// must fit the vector register file or the accumulators spill (AVX2: 16 ymm, a float16 is 2;
 /// AVX-512: 32 zmm, a float16 is 1).
-struct GemmTuning: Sendable {
+public struct GemmTuning: Sendable, Hashable, Codable {
     /// Use the tiled kernels at all (false: conv.cl / gemm.cl one-output-per-work-item kernels).
-    var enabled: Bool
+    public var enabled: Bool
     /// Most float16 vectors per tile row (NR = 16 * vectors columns), 1...4.
-    var maxVectors: Int
+    public var maxVectors: Int
     /// MR for NV = 1, 2, 3, 4.
-    var rowsByVectors: [Int]
+    public var rowsByVectors: [Int]
     /// Weight gradient of a layer with fewer input channels than MR (conv1: one channel per tap,
     /// where MR rows would waste MR-1 of every broadcast): MR x NV of that case.
-    var narrowInputRows: Int
-    var narrowVectors: Int
+    public var narrowInputRows: Int
+    public var narrowVectors: Int
     /// Work-group size along the tile dimension. CPUs: 1 (each work-item is a whole
     /// micro-kernel; POCL's default would put a small grid on one thread). GPUs: a wavefront's
     /// worth of independent tiles.
-    var local: Int
+    public var local: Int
     /// Weight gradient: target pixels per chunk (whole images); the chunk's dy and x then stay
     /// in L2 while consecutive work-items sweep its row tiles, and the chunks' partial gradients are summed.
-    var chunkPixels: Int
+    public var chunkPixels: Int
     /// Cap on the partial-gradient scratch, in floats (more images per chunk beyond it).
-    var maxPartialFloats: Int
+    public var maxPartialFloats: Int
     /// Forward products pack the weights into contiguous column panels even when w could be
     /// read in place (outChannels % NR == 0): long strided B columns thrash the TLB and
     /// prefetchers (measured: fc1 forward 2x, conv4 forward 1.5x slower in place).
-    var packAlways: Bool
+    public var packAlways: Bool
 
-    func rows(forVectors vectors: Int) -> Int { rowsByVectors[max(1, min(vectors, rowsByVectors.count)) - 1] }
+    public init(enabled: Bool, maxVectors: Int, rowsByVectors: [Int], narrowInputRows: Int, narrowVectors: Int, local: Int,
+                chunkPixels: Int, maxPartialFloats: Int, packAlways: Bool) {
+        self.enabled = enabled
+        self.maxVectors = maxVectors
+        self.rowsByVectors = rowsByVectors
+        self.narrowInputRows = narrowInputRows
+        self.narrowVectors = narrowVectors
+        self.local = local
+        self.chunkPixels = chunkPixels
+        self.maxPartialFloats = maxPartialFloats
+        self.packAlways = packAlways
+    }
+
+    public func rows(forVectors vectors: Int) -> Int { rowsByVectors[max(1, min(vectors, rowsByVectors.count)) - 1] }
+
+    /// What makes a row unusable (empty: usable). Rows read from a cache file are checked with
+    /// this before use; the bounds keep a hand-edited file from asking for absurd programs.
+    public var problems: [String] {
+        var found: [String] = []
+        if !(1...4).contains(maxVectors) { found.append("max_vectors \(maxVectors) not in 1...4") }
+        if !(1...4).contains(narrowVectors) { found.append("narrow_vectors \(narrowVectors) not in 1...4") }
+        if rowsByVectors.count != 4 || !rowsByVectors.allSatisfy({ (1...32).contains($0) }) {
+            found.append("rows_by_vectors \(rowsByVectors) is not 4 values in 1...32")
+        }
+        if !(1...32).contains(narrowInputRows) { found.append("narrow_input_rows \(narrowInputRows) not in 1...32") }
+        if !(1...1024).contains(local) { found.append("local \(local) not in 1...1024") }
+        if chunkPixels < 1 { found.append("chunk_pixels \(chunkPixels) < 1") }
+        if maxPartialFloats < 1 { found.append("max_partial_floats \(maxPartialFloats) < 1") }
+        return found
+    }
 
     /// The row with its work-group size limited to what the device allows.
     func clamped(maxWorkGroupSize: Int) -> GemmTuning {
-        precondition((1...4).contains(maxVectors) && (1...4).contains(narrowVectors) && rowsByVectors.count == 4
-                     && rowsByVectors.allSatisfy { $0 >= 1 } && narrowInputRows >= 1 && chunkPixels >= 1, "GemmTuning row")
+        precondition(problems.isEmpty, "GemmTuning row: \(problems)")
         var row = self
         row.local = max(1, min(local, maxWorkGroupSize))
         return row
+    }
+
+    /// A short name of the fields the tuner varies ("MR 6, NV 1, chunk 576, local 1"; "simple").
+    public var summary: String {
+        guard enabled else { return "simple (one output per work-item)" }
+        return "MR \(rows(forVectors: maxVectors)), NV \(maxVectors), chunk \(chunkPixels), local \(local)"
     }
 
     /// Development override from the environment, for measuring rows of the table:
     /// `FER_CL_GEMM=simple` (the one-output-per-work-item kernels, for before/after timing) or
     /// `FER_CL_GEMM=vectors=1,rows=6,narrow=1,narrowvectors=4,local=1,chunk=576,pack=1` (any
     /// subset; rows sets MR for every vector count). Unknown keys and bad values are ignored.
-    func overridden(by text: String) -> GemmTuning {
+    public func overridden(by text: String) -> GemmTuning {
         var row = self
         if text == "simple" {
             row.enabled = false
@@ -101,10 +176,10 @@ struct GemmTuning: Sendable {
         }
         func positive(_ key: String, _ fallback: Int, most: Int = .max) -> Int { values[key].map { min(most, max(1, $0)) } ?? fallback }
         row.maxVectors = positive("vectors", maxVectors, most: 4)
-        if let rows = values["rows"] { row.rowsByVectors = [Int](repeating: max(1, rows), count: 4) }
-        row.narrowInputRows = positive("narrow", narrowInputRows)
+        if let rows = values["rows"] { row.rowsByVectors = [Int](repeating: min(32, max(1, rows)), count: 4) }
+        row.narrowInputRows = positive("narrow", narrowInputRows, most: 32)
         row.narrowVectors = positive("narrowvectors", narrowVectors, most: 4)
-        row.local = positive("local", local)
+        row.local = positive("local", local, most: 1024)
         row.chunkPixels = positive("chunk", chunkPixels)
         if let pack = values["pack"] { row.packAlways = pack != 0 }
         return row
@@ -115,24 +190,28 @@ struct GemmTuning: Sendable {
     static let avx512CPUs = ["avx512", "skx", "cascadelake", "cooperlake", "cannonlake", "icelake", "tigerlake",
                              "rocketlake", "sapphirerapids", "graniterapids", "emeraldrapids", "znver4", "znver5", "knl", "knm"]
 
+    /// The table's row for `device`: the safe default when no tuning cache applies.
+    public static func tableRow(for device: DeviceInfo) -> GemmTuning { table.first { $0.matches(device) }?.tuning ?? defaultRow }
+
     /// Per-device rows, first match wins; `defaultRow` otherwise.
     static let table: [(matches: @Sendable (DeviceInfo) -> Bool, tuning: GemmTuning)] = [
         // CPU devices compiled for AVX-512 (32 zmm): 6 x 64 tiles, 24 accumulators (the DESIGN.md
         // probes' shape). Unmeasured on this project's CI kind, whose VM hides AVX-512 (POCL
         // compiles for haswell there).
-        ({ device in device.type.contains("CPU") && avx512CPUs.contains { device.name.lowercased().contains($0) } },
-         GemmTuning(enabled: true, maxVectors: 4, rowsByVectors: [12, 12, 8, 6], narrowInputRows: 1, narrowVectors: 4, local: 1,
-                    chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true)),
+        ({ device in device.type.contains("CPU") && avx512CPUs.contains { device.name.lowercased().contains($0) } }, avx512Row),
         // Other CPU devices (AVX2, 16 ymm): 6 x 16 tiles, 12 ymm accumulators, no spills.
         // Measured on the 2-core EPYC CI kind (`fer-cl bench`): conv2-conv4 passes 88-135 GFLOP/s.
         ({ $0.type.contains("CPU") }, defaultRow),
         // GPUs: the same kernels, one small tile per work-item, 64 work-items per group, so that
         // enough work-items exist. Unmeasured (no GPU in CI): a starting point.
-        ({ $0.isGPU },
-         GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [4, 4, 4, 4], narrowInputRows: 1, narrowVectors: 1, local: 64,
-                    chunkPixels: 4096, maxPartialFloats: 32 << 20, packAlways: true)),
+        ({ $0.isGPU }, gpuRow),
     ]
 
-    static let defaultRow = GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [6, 6, 6, 6], narrowInputRows: 1, narrowVectors: 4,
+    public static let avx512Row = GemmTuning(enabled: true, maxVectors: 4, rowsByVectors: [12, 12, 8, 6], narrowInputRows: 1, narrowVectors: 4,
+                                             local: 1, chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true)
+    public static let gpuRow = GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [4, 4, 4, 4], narrowInputRows: 1, narrowVectors: 1,
+                                          local: 64, chunkPixels: 4096, maxPartialFloats: 32 << 20, packAlways: true)
+
+    public static let defaultRow = GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [6, 6, 6, 6], narrowInputRows: 1, narrowVectors: 4,
                                        local: 1, chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true)
 }

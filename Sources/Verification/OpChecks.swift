@@ -6,10 +6,18 @@ import FERCore
 public struct OpChecks {
     let harness: OpHarness
     var inputs: RandomInputs
+    let convGeometries: [Conv2dGeometry]
+    let denseGeometries: [DenseGeometry]
 
-    public init(reference: Backend, candidate: Backend, seed: UInt64 = 2013) {
+    /// - Parameters:
+    ///   - extraConvGeometries, extraDenseGeometries: checked after the standard shapes, for
+    ///     paths that only some tunings reach (several weight-gradient chunks, wide tiles).
+    public init(reference: Backend, candidate: Backend, seed: UInt64 = 2013,
+                extraConvGeometries: [Conv2dGeometry] = [], extraDenseGeometries: [DenseGeometry] = []) {
         harness = OpHarness(reference: reference, candidate: candidate)
         inputs = RandomInputs(seed: seed)
+        convGeometries = Self.convGeometries + extraConvGeometries
+        denseGeometries = Self.denseGeometries + extraDenseGeometries
     }
 
     static let convGeometries = [
@@ -41,7 +49,7 @@ public struct OpChecks {
         let label = op.rawValue
         switch op {
         case .conv2dForward:
-            return try Self.convGeometries.flatMap { g in
+            return try convGeometries.flatMap { g in
                 try harness.compare("\(label) \(g)", [
                     .input("input", inputs.uniform(g.inputCount), [g.inputCount]),
                     .input("weight", inputs.uniform(g.weightCount), [g.weightCount]),
@@ -50,7 +58,7 @@ public struct OpChecks {
                 ]) { b, t in try b.conv2dForward(g, input: t["input"]!, weight: t["weight"]!, bias: t["bias"]!, output: t["output"]!) }
             }
         case .conv2dBackwardData:
-            return try Self.convGeometries.flatMap { g in
+            return try convGeometries.flatMap { g in
                 try harness.compare("\(label) \(g)", [
                     .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
                     .input("weight", inputs.uniform(g.weightCount), [g.weightCount]),
@@ -58,7 +66,7 @@ public struct OpChecks {
                 ]) { b, t in try b.conv2dBackwardData(g, outputGrad: t["outputGrad"]!, weight: t["weight"]!, inputGrad: t["inputGrad"]!) }
             }
         case .conv2dBackwardWeights:
-            return try Self.convGeometries.flatMap { g in
+            return try convGeometries.flatMap { g in
                 try harness.compare("\(label) \(g)", [
                     .input("input", inputs.uniform(g.inputCount), [g.inputCount]),
                     .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
@@ -182,7 +190,7 @@ public struct OpChecks {
                 ]) { b, t in try b.maxPoolBackward(g, outputGrad: t["outputGrad"]!, argmax: t["argmax"]!, inputGrad: t["inputGrad"]!) }
             }
         case .denseForward:
-            return try Self.denseGeometries.flatMap { g in
+            return try denseGeometries.flatMap { g in
                 try harness.compare("\(label) \(g.batch)x\(g.inFeatures)->\(g.outFeatures)", [
                     .input("input", inputs.uniform(g.batch * g.inFeatures), [g.batch, g.inFeatures]),
                     .input("weight", inputs.uniform(g.inFeatures * g.outFeatures), [g.inFeatures, g.outFeatures]),
@@ -191,7 +199,7 @@ public struct OpChecks {
                 ]) { b, t in try b.denseForward(g, input: t["input"]!, weight: t["weight"]!, bias: t["bias"]!, output: t["output"]!) }
             }
         case .denseBackward:
-            return try Self.denseGeometries.flatMap { g in
+            return try denseGeometries.flatMap { g in
                 try harness.compare("\(label) \(g.batch)x\(g.inFeatures)->\(g.outFeatures)", [
                     .input("input", inputs.uniform(g.batch * g.inFeatures), [g.batch, g.inFeatures]),
                     .input("weight", inputs.uniform(g.inFeatures * g.outFeatures), [g.inFeatures, g.outFeatures]),

@@ -8,6 +8,8 @@ enum BackendChoice {
     static let deviceOption = OptionSpec.value("device", "D",
         "OpenCL device: index or case-insensitive name substring (see `fer-cl devices`); `reference` for the pure-Swift backend. Default: first GPU, else first CPU device.")
     static let kernelsOption = OptionSpec.value("kernels", "DIR", "Read kernel sources from DIR instead of the copies built into the binary (development).")
+    static let noTuneOption = OptionSpec.flag("no-tune",
+        "Do not run `fer-cl tune` automatically when the device has no tuning cache; use the default tile shapes.")
 
     static func isReference(_ request: String?) -> Bool { request?.lowercased() == "reference" }
 
@@ -21,5 +23,30 @@ enum BackendChoice {
         let request = arguments.string("device")
         if isReference(request) { return ReferenceBackend() }
         return try OpenCLBackend(deviceRequest: request, sources: kernelSources(arguments), profiling: profiling)
+    }
+
+    /// `train`'s automatic tuning: when the OpenCL device of `backend` has no valid tuning
+    /// cache, runs the tuner once, caches the result and switches `backend` to it. Only
+    /// `train` does this; the other commands stay deterministic and quick.
+    static func tuneOnFirstUse(_ backend: Backend, _ arguments: ParsedArguments) throws {
+        // FER_CL_GEMM overrides any tuning, so measuring one would be wasted.
+        guard let backend = backend as? OpenCLBackend, ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil,
+              let cache = TuningCache.standard() else { return }
+        let sources = try kernelSources(arguments)
+        if case .valid = cache.lookup(TuningKey(device: backend.device, sources: sources)) { return }
+        print("tuning the convolution tile shapes for \(backend.device.name) (first use of this device and driver; "
+              + "`fer-cl tune` re-measures, --no-tune skips)")
+        let outcome = try Tuner(device: backend.device, sources: sources).run()
+        let record = outcome.record
+        let result = String(format: "tuned in %.0f s: %@, %.2fx the default's speed", outcome.seconds, record.gemm.summary, outcome.speedup)
+        do {
+            let file = try cache.store(record)
+            backend.adoptTuning(record.gemm, source: .cached(path: file.path))
+            print("\(result); cached in \(file.path)")
+        } catch {
+            printError("fer-cl: warning: \(error); using the tuned shape for this run only")
+            backend.adoptTuning(record.gemm, source: .given)
+            print(result)
+        }
     }
 }

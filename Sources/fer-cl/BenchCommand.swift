@@ -51,6 +51,7 @@ struct BenchCommand: Command {
 
     struct Report: Encodable {
         let device: String
+        let tuning: String
         let model: String
         let batch: Int
         let steps: Int
@@ -74,7 +75,11 @@ struct BenchCommand: Command {
         let shape = [batch] + network.inputShape
         let images = try backend.tensor((0..<shape.reduce(1, *)).map { _ in generator.uniform(-1, 1) }, shape)
         let labels = try backend.intTensor((0..<batch).map { _ in Int32(generator.next() % UInt32(network.classes)) }, [batch])
-        if !json { print("fer-cl bench: \(model.rawValue) on \(backend.name), batch \(batch), \(warmup) warm-up + \(steps) steps") }
+        let tuning = (backend as? OpenCLBackend).map { "\($0.tuningSource): \($0.gemmTuning.summary)" } ?? "none (reference backend)"
+        if !json {
+            print("fer-cl bench: \(model.rawValue) on \(backend.name), batch \(batch), \(warmup) warm-up + \(steps) steps")
+            print("tuning: \(tuning)")
+        }
 
         var stepNumber = 0
         func trainStep() throws {
@@ -121,7 +126,7 @@ struct BenchCommand: Command {
             }
         }
 
-        let report = Report(device: backend.name, model: model.rawValue, batch: batch, steps: steps,
+        let report = Report(device: backend.name, tuning: tuning, model: model.rawValue, batch: batch, steps: steps,
                             train_images_per_s: Double(batch) / trainSeconds, infer_images_per_s: Double(batch) / inferSeconds,
                             train_step_ms: trainSeconds * 1000, infer_pass_ms: inferSeconds * 1000,
                             profiled_steps: profiledSteps, profiling: profiling,

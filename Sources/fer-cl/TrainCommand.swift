@@ -24,6 +24,7 @@ struct TrainCommand: Command {
         .value("step-epochs", "N", "Step schedule: decay every N epochs (default 5)."),
         .value("step-gamma", "G", "Step schedule: multiply the rate by G (default 0.1)."),
         BackendChoice.deviceOption,
+        BackendChoice.noTuneOption,
         .value("seed", "N", "Seed of initialisation, shuffling, dropout and augmentation (default 1)."),
         .value("out", "DIR", "Run folder (default runs/<date-time>); an existing run is never overwritten without --resume or --force."),
         .flag("resume", "Continue the run in --out from its checkpoint.safetensors (its saved options are used)."),
@@ -117,6 +118,8 @@ struct TrainCommand: Command {
         }
 
         let (train, validation) = try datasets(options)
+        // After the data loaded: a wrong --data path should not cost a minute of tuning first.
+        if !arguments.flag("no-tune") { try BackendChoice.tuneOnFirstUse(backend, arguments) }
         let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments)
         if !resume {
             var record = provenance

@@ -19,7 +19,10 @@ enum CLI {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // A tuning cache of the test's own (empty unless the test passes one), so no test reads
+        // or writes the developer's ~/.cache/fer-cl/tuning; `train` runs pass --no-tune.
+        let isolated = ["FER_CL_TUNING_CACHE": temporaryFolder("tuning-cache").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(isolated) { $1 }.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

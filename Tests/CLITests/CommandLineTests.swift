@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct CommandLineTests {
-    @Test(arguments: ["train", "evaluate", "predict", "inspect", "devices", "verify", "bench"])
+    @Test(arguments: ["train", "evaluate", "predict", "inspect", "devices", "verify", "bench", "tune"])
     func everyCommandHasHelp(_ command: String) throws {
         let result = try CLI.run([command, "--help"])
         #expect(result.status == 0)

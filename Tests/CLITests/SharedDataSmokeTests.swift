@@ -12,7 +12,7 @@ import Testing
     @Test(.enabled(if: present, "../shared/fer2013 is not here: the real-data smoke test is skipped"))
     func seedNetworkLearnsOnASubset() throws {
         let run = temporaryFolder("smoke")
-        let result = try CLI.run(["train", "--data", Self.data.path, "--subset", "2048", "--val-subset", "512",
+        let result = try CLI.run(["train", "--no-tune", "--data", Self.data.path, "--subset", "2048", "--val-subset", "512",
                                   "--epochs", "2", "--batch", "32", "--out", run.path])
         #expect(result.status == 0, "\(result.error)")
         let epochs = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)

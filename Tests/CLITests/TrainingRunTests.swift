@@ -10,7 +10,7 @@ import Testing
     @Test func killDuringCheckpointLeavesThePreviousOneIntact() throws {
         let data = try makeImageFolderDataset(perClass: 3)
         let run = temporaryFolder("kill")
-        let (process, _, _) = try CLI.launch(["train", "--data", data.path, "--out", run.path, "--epochs", "50", "--batch", "7"])
+        let (process, _, _) = try CLI.launch(["train", "--no-tune", "--data", data.path, "--out", run.path, "--epochs", "50", "--batch", "7"])
         let checkpoint = run.appendingPathComponent("checkpoint.safetensors")
         let deadline = Date().addingTimeInterval(240)
         var killedMidWrite = false
@@ -38,7 +38,7 @@ import Testing
     @Test func interruptThenResume() throws {
         let data = try makeImageFolderDataset(perClass: 3)
         let run = temporaryFolder("sigint")
-        let (process, out, _) = try CLI.launch(["train", "--data", data.path, "--out", run.path, "--epochs", "3", "--batch", "7"])
+        let (process, out, _) = try CLI.launch(["train", "--no-tune", "--data", data.path, "--out", run.path, "--epochs", "3", "--batch", "7"])
         let checkpoint = run.appendingPathComponent("checkpoint.safetensors")
         let deadline = Date().addingTimeInterval(240)
         while Date() < deadline, process.isRunning, !FileManager.default.fileExists(atPath: checkpoint.path) { usleep(2000) }
@@ -47,14 +47,14 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 130, "exit status after SIGINT: \(output)")
         #expect(output.contains("--resume"))
-        let resumed = try CLI.run(["train", "--resume", "--out", run.path, "--data", data.path])
+        let resumed = try CLI.run(["train", "--no-tune", "--resume", "--out", run.path, "--data", data.path])
         #expect(resumed.status == 0, "\(resumed.error)")
         #expect(resumed.output.contains("resuming"))
         let lines = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.first?.contains("\"type\":\"run\"") == true)
         #expect(lines.filter { $0.contains("\"type\":\"epoch\"") }.count == 3)
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("model.safetensors").path))
-        let refused = try CLI.run(["train", "--data", data.path, "--out", run.path])
+        let refused = try CLI.run(["train", "--no-tune", "--data", data.path, "--out", run.path])
         #expect(refused.status == 1 && refused.error.contains("already holds a run"))
     }
 }
