@@ -31,6 +31,18 @@ struct Tuning {
         self.gemm = gemm.clamped(maxWorkGroupSize: limit)
     }
 
+    /// Work-group shape of a multi-dimensional elementwise launch: up to `elementwise`
+    /// work-items, filling the dimensions in order (the first is the contiguous one), so small
+    /// dimensions do not leave groups mostly empty.
+    func elementwiseGroup(_ global: [Int]) -> [Int] {
+        var remaining = elementwise
+        return global.map { extent in
+            let size = max(1, min(extent, remaining))
+            remaining = max(1, remaining / size)
+            return size
+        }
+    }
+
     /// The tile shape a new backend uses: the caller's row if given, else this device's valid
     /// tuning cache (TuningCache.swift), else the table's row; `FER_CL_GEMM` then overrides
     /// fields on top (measurements). Never throws: an absent or unusable cache means the table.
@@ -69,18 +81,6 @@ public enum TuningSource: Sendable, Equatable, CustomStringConvertible {
         case let .table(reason): "default (\(reason))"
         case .given: "given by the caller"
         case let .overridden(text, base): "FER_CL_GEMM=\(text) over \(base)"
-        }
-    }
-
-    /// Work-group shape of a multi-dimensional elementwise launch: up to `elementwise`
-    /// work-items, filling the dimensions in order (the first is the contiguous one), so small
-    /// dimensions do not leave groups mostly empty.
-    func elementwiseGroup(_ global: [Int]) -> [Int] {
-        var remaining = elementwise
-        return global.map { extent in
-            let size = max(1, min(extent, remaining))
-            remaining = max(1, remaining / size)
-            return size
         }
     }
 }
