@@ -6,6 +6,7 @@
 //
 // Work-items of the window kernels are (4 channels, output column, image row n*OH + oy), as in
 // pool.cl.
+#include "pool.h"
 
 // y = relu(max over the window of gamma * (x - mean) * inv_std + beta); argmax -1 where not positive.
 __kernel void batchnorm_relu_pool_forward4(__global const float *x, __global const float *gamma, __global const float *beta,
@@ -16,21 +17,13 @@ __kernel void batchnorm_relu_pool_forward4(__global const float *x, __global con
     const int n = row / OH, oy = row - n * OH;
     const float4 g = vload4(0, gamma + c), b = vload4(0, beta + c), mu = vload4(0, mean + c), inv = vload4(0, inv_std + c);
     __global const float *base = x + ((n * H + 2 * oy) * W + 2 * ox) * C + c;
-    float4 best = g * (vload4(0, base) - mu) * inv + b;
-    int4 position = (int4)(0);
-    const float4 v1 = g * (vload4(0, base + C) - mu) * inv + b;
-    const float4 v2 = g * (vload4(0, base + W * C) - mu) * inv + b;
-    const float4 v3 = g * (vload4(0, base + W * C + C) - mu) * inv + b;
-    int4 larger = isgreater(v1, best);
-    best = select(best, v1, larger); position = select(position, (int4)(1), larger);
-    larger = isgreater(v2, best);
-    best = select(best, v2, larger); position = select(position, (int4)(2), larger);
-    larger = isgreater(v3, best);
-    best = select(best, v3, larger); position = select(position, (int4)(3), larger);
-    const int4 kept = isgreater(best, (float4)(0.0f));
+    float4 best;
+    int4 position;
+    window_max4(g * (vload4(0, base) - mu) * inv + b, g * (vload4(0, base + C) - mu) * inv + b,
+                g * (vload4(0, base + W * C) - mu) * inv + b, g * (vload4(0, base + W * C + C) - mu) * inv + b, 1, &best, &position);
     const int e = (row * OW + ox) * C + c;
-    vstore4(select((float4)(0.0f), best, kept), 0, y + e);
-    vstore4(select((int4)(-1), position, kept), 0, argmax + e);
+    vstore4(best, 0, y + e);
+    vstore4(position, 0, argmax + e);
 }
 
 // Backward partials over chunks of image rows (n, oy): sum dy and sum dy * xhat per channel,

@@ -6,6 +6,7 @@
 // Work-items are (channel or channel group, output column, image row n*OH + oy): no divisions
 // by C per element, and neighbouring work-items read neighbouring channels, so the loads of a
 // window are contiguous across a work-group.
+#include "pool.h"
 
 __kernel void maxpool_forward(__global const float *x, __global float *y, __global int *argmax,
                               int N, int H, int W, int C, int OH, int OW, int relu) {
@@ -32,20 +33,9 @@ __kernel void maxpool_forward4(__global const float *x, __global float *y, __glo
     if (c >= C || ox >= OW || row >= N * OH) return;
     const int n = row / OH, oy = row - n * OH;
     __global const float *base = x + ((n * H + 2 * oy) * W + 2 * ox) * C + c;
-    float4 best = vload4(0, base);
-    int4 position = (int4)(0);
-    const float4 v1 = vload4(0, base + C), v2 = vload4(0, base + W * C), v3 = vload4(0, base + W * C + C);
-    int4 larger = isgreater(v1, best);
-    best = select(best, v1, larger); position = select(position, (int4)(1), larger);
-    larger = isgreater(v2, best);
-    best = select(best, v2, larger); position = select(position, (int4)(2), larger);
-    larger = isgreater(v3, best);
-    best = select(best, v3, larger); position = select(position, (int4)(3), larger);
-    if (relu) {
-        const int4 kept = isgreater(best, (float4)(0.0f));
-        best = select((float4)(0.0f), best, kept);
-        position = select((int4)(-1), position, kept);
-    }
+    float4 best;
+    int4 position;
+    window_max4(vload4(0, base), vload4(0, base + C), vload4(0, base + W * C), vload4(0, base + W * C + C), relu, &best, &position);
     const int e = (row * OW + ox) * C + c;
     vstore4(best, 0, y + e);
     vstore4(position, 0, argmax + e);

@@ -13,25 +13,16 @@ extension ReferenceBackend {
         let bt = try floats(beta, g.channels, op: op, "beta")
         let mu = try floats(mean, g.channels, op: op, "mean")
         let inv = try floats(invStd, g.channels, op: op, "invStd")
-        let y = try floats(output, g.outputCount, op: op, "output")
-        let arg = try int32s(argmax, g.outputCount, op: op, "argmax")
-        for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                for ox in 0..<g.outWidth {
-                    for c in 0..<g.channels {
-                        var best = -Float.infinity, bestPosition: Int32 = 0
-                        for position in 0..<4 {
-                            let v = x[((n * g.height + 2 * oy + position / 2) * g.width + 2 * ox + position % 2) * g.channels + c]
-                            let normalized = Float(Double(gm[c]) * (Double(v) - Double(mu[c])) * Double(inv[c]) + Double(bt[c]))
-                            if normalized > best || position == 0 { best = normalized; bestPosition = Int32(position) }
-                        }
-                        let e = ((n * g.outHeight + oy) * g.outWidth + ox) * g.channels + c
-                        y[e] = best > 0 ? best : 0
-                        arg[e] = best > 0 ? bestPosition : -1
-                    }
-                }
-            }
+        _ = try floats(output, g.outputCount, op: op, "output")
+        _ = try int32s(argmax, g.outputCount, op: op, "argmax")
+        // The normalisation of batchNormForwardTraining, then max-pool with the fused ReLU.
+        let normalized = try makeTensor([g.inputCount], .float32)
+        let v = try floats(normalized, g.inputCount, op: op, "input")
+        for e in 0..<g.inputCount {
+            let c = e % g.channels
+            v[e] = Float(Double(gm[c]) * (Double(x[e]) - Double(mu[c])) * Double(inv[c]) + Double(bt[c]))
         }
+        try maxPoolForward(g, input: normalized, output: output, argmax: argmax)
     }
 
     public func batchNormReLUPoolBackward(_ g: PoolGeometry, input: Tensor, outputGrad: Tensor, argmax: Tensor, gamma: Tensor,
