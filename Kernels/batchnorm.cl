@@ -7,41 +7,45 @@
 // layout of reduce.cl's column_sum) into partials [chunks][C], and a finishing kernel adds the
 // chunks per channel. Assumes C % 4 == 0 (the host uses the group kernels below otherwise).
 
-// Partial sums of (x - mean)^2, the mean being the column sums `sums` [chunks][C] (from
-// column_sum) divided by rows: the second of the two passes, so large means do not cancel.
-__kernel void batchnorm_square_partials(__global const float *x, __global const float *sums, int chunks, int rows, int C,
-                                        int chunk_rows, __global float *part) {
+// One pass per chunk for both moments: the chunk's mean and its sum of squared deviations
+// M2, from sums of d = x - (the chunk's first row), so a large common offset does not cancel
+// (the shift is a sample of the same column, within a few standard deviations of the mean).
+__kernel void batchnorm_moment_partials(__global const float *x, int rows, int C, int chunk_rows,
+                                        __global float *part_mean, __global float *part_m2) {
     const int c0 = get_global_id(0) * 4, chunk = get_global_id(1);
     const int r0 = chunk * chunk_rows, r1 = min(rows, r0 + chunk_rows);
     if (c0 >= C || r0 >= rows) return;
-    float4 total = (float4)(0.0f);
-    for (int k = 0; k < chunks; ++k) total += vload4(0, sums + k * C + c0);
-    const float4 mu = total / (float)rows;
-    float4 acc = (float4)(0.0f);
+    const float4 shift = vload4(0, x + r0 * C + c0);
+    float4 s1 = (float4)(0.0f), s2 = (float4)(0.0f);
     for (int r = r0; r < r1; ++r) {
-        const float4 d = vload4(0, x + r * C + c0) - mu;
-        acc = fma(d, d, acc);
+        const float4 d = vload4(0, x + r * C + c0) - shift;
+        s1 += d;
+        s2 = fma(d, d, s2);
     }
-    vstore4(acc, 0, part + chunk * C + c0);
+    const float n = (float)(r1 - r0);
+    vstore4(shift + s1 / n, 0, part_mean + chunk * C + c0);
+    vstore4(s2 - s1 * s1 / n, 0, part_m2 + chunk * C + c0);
 }
 
 // mean, 1/sqrt(var + eps) and PyTorch's running-statistics update (unbiased variance) from
-// the chunk partials of sum x and sum (x - mean)^2.
-__kernel void batchnorm_finish_statistics(__global const float *sums, __global const float *squares, int chunks, int rows, int C,
-                                          float eps, float momentum, __global float *mean, __global float *inv_std,
-                                          __global float *running_mean, __global float *running_var) {
+// the chunks' means and M2s, combined as Chan et al.: M2 = sum(M2_k + n_k (mean_k - mean)^2).
+__kernel void batchnorm_finish_statistics(__global const float *part_mean, __global const float *part_m2, int chunks, int rows,
+                                          int C, int chunk_rows, float eps, float momentum, __global float *mean,
+                                          __global float *inv_std, __global float *running_mean, __global float *running_var) {
     const int c = get_global_id(0);
     if (c >= C) return;
-    float total = 0.0f, total_squares = 0.0f;
-    for (int k = 0; k < chunks; ++k) {
-        total += sums[k * C + c];
-        total_squares += squares[k * C + c];
-    }
+    float total = 0.0f;
+    for (int k = 0; k < chunks; ++k) total += min(chunk_rows, rows - k * chunk_rows) * part_mean[k * C + c];
     const float mu = total / rows;
+    float m2 = 0.0f;
+    for (int k = 0; k < chunks; ++k) {
+        const float d = part_mean[k * C + c] - mu;
+        m2 += part_m2[k * C + c] + min(chunk_rows, rows - k * chunk_rows) * d * d;
+    }
     mean[c] = mu;
-    inv_std[c] = 1.0f / sqrt(total_squares / rows + eps);
+    inv_std[c] = 1.0f / sqrt(m2 / rows + eps);
     running_mean[c] = (1.0f - momentum) * running_mean[c] + momentum * mu;
-    running_var[c] = (1.0f - momentum) * running_var[c] + momentum * (total_squares / (rows - 1));
+    running_var[c] = (1.0f - momentum) * running_var[c] + momentum * (m2 / (rows - 1));
 }
 
 // Backward partials: sum dy and sum dy * xhat per chunk.

@@ -18,17 +18,16 @@ extension OpenCLBackend {
         let rMean = try operand(runningMean, g.channels, op: op, "runningMean")
         let rVar = try operand(runningVar, g.channels, op: op, "runningVar")
         if g.channels % 4 == 0 {
-            // Chunked column reductions with contiguous loads (see batchnorm.cl).
+            // One pass over chunks of rows with contiguous loads, then the chunks combined (see batchnorm.cl).
             let (chunks, chunkRows) = rowChunks(g.rows)
-            let sums = KernelArgument.tensor(try scratch("batch norm partial sums", count: chunks * g.channels))
-            let squares = KernelArgument.tensor(try scratch("batch norm partial squares", count: chunks * g.channels))
-            try columnPartialSums(x, rows: g.rows, columns: g.channels, into: sums)
-            try launch("batchnorm_square_partials", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+            let means = KernelArgument.tensor(try scratch("batch norm partial sums", count: chunks * g.channels))
+            let m2s = KernelArgument.tensor(try scratch("batch norm partial squares", count: chunks * g.channels))
+            try launch("batchnorm_moment_partials", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
                        global: [g.channels / 4, chunks], local: [tuning.gemm.local, 1],
-                       [x, sums, .int(chunks), .int(g.rows), .int(g.channels), .int(chunkRows), squares])
+                       [x, .int(g.rows), .int(g.channels), .int(chunkRows), means, m2s])
             try launch("batchnorm_finish_statistics", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
                        global: [g.channels], local: [tuning.elementwise],
-                       [sums, squares, .int(chunks), .int(g.rows), .int(g.channels), .float(g.epsilon), .float(g.momentum),
+                       [means, m2s, .int(chunks), .int(g.rows), .int(g.channels), .int(chunkRows), .float(g.epsilon), .float(g.momentum),
                         mean, invStd, rMean, rVar])
         } else {
             try launch("batchnorm_statistics", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
