@@ -78,9 +78,11 @@ public struct OpChecks {
                 }
             }
         case .batchNormForwardTraining:
-            return try Self.batchNormGeometries.flatMap { g in
-                try harness.compare("\(label) \(g.rows)x\(g.channels)", [
-                    .input("input", inputs.uniform(g.count, -2, 3), [g.count]),
+            // The last case adds 100 to every input: the one-pass statistics must not cancel a large common offset.
+            let cases = Self.batchNormGeometries.map { ($0, Float(0)) } + [(BatchNormGeometry(rows: 1001, channels: 12), Float(100))]
+            return try cases.flatMap { g, offset in
+                try harness.compare("\(label) \(g.rows)x\(g.channels)" + (offset != 0 ? " offset \(Int(offset))" : ""), [
+                    .input("input", inputs.uniform(g.count, -2, 3).map { $0 + offset }, [g.count]),
                     .input("gamma", inputs.uniform(g.channels, 0.5, 1.5), [g.channels]),
                     .input("beta", inputs.uniform(g.channels), [g.channels]),
                     .output("output", [g.count]), .output("savedMean", [g.channels]), .output("savedInvStd", [g.channels]),

@@ -90,4 +90,27 @@ import Testing
         #expect(try epochLines(interruptedRun) == epochLines(straightRun))
         #expect(try epochLines(straightRun).count == 3)
     }
+
+    /// Losses are read back in bulk, not every step: a run that blows up still stops with the
+    /// batch whose loss was not finite and names the last good checkpoint.
+    @Test func divergenceNamesTheBatchAndTheCheckpoint() throws {
+        var options = TrainingOptions()
+        options.epochs = 2
+        options.batch = 8
+        options.learningRate = 1e30
+        let backend = ReferenceBackend()
+        let run = try temporaryRun()
+        let network = try Self.tinyNetwork(backend)
+        try network.initialize(seed: 3)
+        let trainer = try Trainer(options: options, network: network, train: Self.syntheticDataset(36, seed: 1), validation: nil,
+                                  run: run, provenance: [:])
+        do {
+            _ = try trainer.run()
+            Issue.record("a learning rate of 1e30 trained without diverging")
+        } catch let TrainingError.diverged(epoch, batch, loss, checkpoint) {
+            #expect(epoch == 0 && batch >= 1, "the first step's loss is finite (the weights only blow up after an update)")
+            #expect(!loss.isFinite)
+            #expect(checkpoint == run.checkpoint.path)
+        }
+    }
 }
