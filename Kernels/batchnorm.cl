@@ -4,8 +4,8 @@
 
 // Statistics and gradient sums are column reductions of the [rows, C] view. Rows are cut into
 // chunks; work-item (4 channels, chunk) sums its chunk with contiguous float4 loads (the
-// layout of reduce.cl's column_sum) into partials [chunks][C], and a finishing kernel adds the
-// chunks per channel. Assumes C % 4 == 0 (the host uses the group kernels below otherwise).
+// layout of reduce.cl's column_sum) into partials [chunks][C], and a finishing kernel combines
+// the chunks per channel. Assumes C % 4 == 0 (the host uses the group kernels below otherwise).
 
 // One pass per chunk for both moments: the chunk's mean and its sum of squared deviations
 // M2, from sums of d = x - (the chunk's first row), so a large common offset does not cancel
@@ -24,7 +24,7 @@ __kernel void batchnorm_moment_partials(__global const float *x, int rows, int C
     }
     const float n = (float)(r1 - r0);
     vstore4(shift + s1 / n, 0, part_mean + chunk * C + c0);
-    vstore4(s2 - s1 * s1 / n, 0, part_m2 + chunk * C + c0);
+    vstore4(fmax(s2 - s1 * s1 / n, (float4)(0.0f)), 0, part_m2 + chunk * C + c0);
 }
 
 // mean, 1/sqrt(var + eps) and PyTorch's running-statistics update (unbiased variance) from
@@ -43,6 +43,7 @@ __kernel void batchnorm_finish_statistics(__global const float *part_mean, __glo
         m2 += part_m2[k * C + c] + min(chunk_rows, rows - k * chunk_rows) * d * d;
     }
     mean[c] = mu;
+    m2 = fmax(m2, 0.0f);
     inv_std[c] = 1.0f / sqrt(m2 / rows + eps);
     running_mean[c] = (1.0f - momentum) * running_mean[c] + momentum * mu;
     running_var[c] = (1.0f - momentum) * running_var[c] + momentum * (m2 / (rows - 1));
@@ -67,7 +68,7 @@ __kernel void batchnorm_backward_partials(__global const float *x, __global cons
 }
 
 // One work-group per channel: the general form for any C (e.g. the odd channel counts of the
-// op checks). Two passes for the variance, as above.
+// op checks). Two passes for the variance (mean first, then squared deviations from it).
 __kernel void batchnorm_statistics(__global const float *x, int rows, int C, float eps, float momentum,
                                    __global float *mean, __global float *inv_std,
                                    __global float *running_mean, __global float *running_var) {

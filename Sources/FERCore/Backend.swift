@@ -9,7 +9,8 @@
 ///   [kernelHeight, kernelWidth, inChannels, outChannels]; dense weights [inFeatures,
 ///   outFeatures]. These are the engine's layouts; model files use PyTorch's, converted in
 ///   one place (`FERModel/Layouts.swift`).
-/// - Ops are queued, not waited for: `read` is the only call that waits for the device.
+/// - Ops are queued, not waited for: `read`, `write` (which may reuse the host bytes as soon
+///   as it returns, so on an in-order queue it also waits for earlier work) and `finish` wait.
 /// - Every operand's size and type are checked; a mismatch throws `BackendError`.
 public protocol Backend: AnyObject {
     /// A short human-readable name ("reference", or the OpenCL device name).

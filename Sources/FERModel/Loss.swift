@@ -7,7 +7,11 @@ public final class SoftmaxCrossEntropyLoss {
     let backend: Backend
     public let classes: Int
     public let classWeights: Tensor?
-    public struct Outputs { public let loss, logitsGrad, correct: Tensor }
+    public struct Outputs {
+        public let loss, logitsGrad, correct: Tensor
+        /// Which pair of loss and correct tensors this step wrote.
+        public let slot: Int
+    }
     private let buffers: BatchBuffers
 
     public init(backend: Backend, classes: Int, classWeights: [Float]? = nil) throws {
@@ -20,7 +24,7 @@ public final class SoftmaxCrossEntropyLoss {
     public func callAsFunction(logits: Tensor, labels: Tensor, slot: Int = 0) throws -> Outputs {
         let outputs = Outputs(loss: try buffers.tensor("loss\(slot)", batch: 1, sampleShape: []),
                               logitsGrad: try buffers.tensor("logitsGrad", batch: logits.batch, sampleShape: [classes]),
-                              correct: try buffers.tensor("correct\(slot)", batch: 1, sampleShape: [], .int32))
+                              correct: try buffers.tensor("correct\(slot)", batch: 1, sampleShape: [], .int32), slot: slot)
         try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes),
                                         logits: logits, labels: labels, classWeights: classWeights,
                                         loss: outputs.loss, logitsGrad: outputs.logitsGrad, correct: outputs.correct)

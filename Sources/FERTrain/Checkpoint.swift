@@ -75,6 +75,11 @@ public enum Checkpoint {
         return (options, state)
     }
 
+    /// A string of a checkpoint's or model file's metadata (provenance such as the tile shape), if present.
+    public static func metadata(_ key: String, at url: URL) throws -> String? {
+        try SafetensorsFile(contentsOf: url).metadata[key]
+    }
+
     /// The architecture a checkpoint or model file was saved from, to build the network before restoring.
     public static func architecture(at url: URL) throws -> String {
         let file = try SafetensorsFile(contentsOf: url)

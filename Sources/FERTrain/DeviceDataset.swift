@@ -10,6 +10,7 @@ public final class DeviceDataset {
     let images: Tensor
     let labels: Tensor
     private let buffers: BatchBuffers
+    private var uploadedOrderCount = 0
 
     public init(_ dataset: Dataset, on backend: Backend) throws {
         self.dataset = dataset
@@ -30,10 +31,14 @@ public final class DeviceDataset {
     func upload(order: [Int32]) throws {
         let tensor = try buffers.tensor("order", batch: order.count, sampleShape: [], .int32)
         try backend.upload(order, to: tensor)
+        uploadedOrderCount = order.count
     }
 
     /// The batch of positions `positions` of the order last given to `upload(order:)`.
     func batch(at positions: Range<Int>, parameters: AugmentParameters) throws -> (input: Tensor, labels: Tensor) {
+        guard positions.upperBound <= uploadedOrderCount else {
+            throw BackendError.invalidArgument(op: "batch", reason: "positions \(positions) beyond the \(uploadedOrderCount) uploaded with upload(order:)")
+        }
         let size = positions.count
         let order = try buffers.tensor("order", batch: positions.upperBound, sampleShape: [], .int32)
         let input = try buffers.tensor("input", batch: size, sampleShape: [Dataset.side, Dataset.side, 1])

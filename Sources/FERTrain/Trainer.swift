@@ -10,8 +10,10 @@ public enum TrainingError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .diverged(epoch, batch, loss, checkpoint):
-            "training diverged: loss \(loss) at epoch \(epoch + 1), batch \(batch + 1). The last good checkpoint is \(checkpoint); "
-                + "try a lower --lr or a warm-up (--schedule cosine --warmup 1)."
+            "training diverged: loss \(loss) at epoch \(epoch + 1), batch \(batch + 1). "
+                + (FileManager.default.fileExists(atPath: checkpoint)
+                   ? "The last good checkpoint is \(checkpoint). " : "No checkpoint was written yet. ")
+                + "Try a lower --lr or a warm-up (--schedule cosine --warmup 1)."
         case .emptyTrainingSet:
             "the training split has no images"
         }
@@ -88,8 +90,8 @@ public final class Trainer {
             var lastReport = Date()
             try train.upload(order: order)
             let pending = PendingStepResults()
-            func drain() throws {
-                try pending.drain(into: &state, backend: backend) { batch, loss in
+            func drain(keepingNewest: Bool = false) throws {
+                try pending.drain(into: &state, backend: backend, keepingNewest: keepingNewest) { batch, loss in
                     TrainingError.diverged(epoch: epoch, batch: batch, loss: loss, checkpoint: run.checkpoint.path)
                 }
             }
@@ -107,7 +109,11 @@ public final class Trainer {
                 state.batchInEpoch += 1
                 state.step += 1
                 let epochDone = state.batchInEpoch == batchesPerEpoch
-                if pending.isDue || epochDone { try drain() }
+                if epochDone {
+                    try drain()
+                } else if pending.isDue {
+                    try drain(keepingNewest: true)
+                }
                 if let batchLoss = pending.lastLoss, Date().timeIntervalSince(lastReport) >= 0.5 || epochDone {
                     let seconds = Date().timeIntervalSince(started)
                     let images = Double(min(state.batchInEpoch * options.batch, order.count) - firstBatch * options.batch)

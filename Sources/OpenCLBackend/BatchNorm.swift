@@ -20,6 +20,7 @@ extension OpenCLBackend {
         if g.channels % 4 == 0 {
             // One pass over chunks of rows with contiguous loads, then the chunks combined (see batchnorm.cl).
             let (chunks, chunkRows) = rowChunks(g.rows)
+            // The backward pass's partial-sum scratch, reused: here the chunks' means and M2s.
             let means = KernelArgument.tensor(try scratch("batch norm partial sums", count: chunks * g.channels))
             let m2s = KernelArgument.tensor(try scratch("batch norm partial squares", count: chunks * g.channels))
             try launch("batchnorm_moment_partials", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],

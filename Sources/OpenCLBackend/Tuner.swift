@@ -147,7 +147,7 @@ struct TuningWorkload: CustomStringConvertible {
             passes.append { try backend.denseBackward(g, input: x, weight: w, outputGrad: dy, inputGrad: dx, weightGrad: dw, biasGrad: db) }
         }
         self.passes = passes
-        description = quick ? "conv4 forward, backward-data, backward-weights, batch \(batch)"
+        description = quick ? TuningRecord.quickPrefix + "conv4 forward, backward-data, backward-weights, batch \(batch)"
                             : "conv2-conv4 forward, backward-data, backward-weights + fc1 forward/backward, batch \(batch)"
     }
 

@@ -54,6 +54,10 @@ public struct TuningRecord: Codable, Equatable, Sendable {
     public var ferClCommit: String
 
     public static let currentFormat = 1
+    /// Workloads of `fer-cl tune --quick` start with this: a smoke test, not a tuning, so
+    /// `train` and a plain `tune` measure again instead of trusting it.
+    public static let quickPrefix = "quick smoke test: "
+    public var isQuick: Bool { workload.hasPrefix(Self.quickPrefix) }
 
     public init(key: TuningKey, gemm: GemmTuning, defaultMilliseconds: Double, chosenMilliseconds: Double,
                 candidates: [TunerMeasurement], workload: String, date: Date = Date(), ferClCommit: String = BuildInfo.commit) {

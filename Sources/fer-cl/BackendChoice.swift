@@ -28,15 +28,22 @@ enum BackendChoice {
     /// `train`'s automatic tuning: when the OpenCL device of `backend` has no valid tuning
     /// cache, runs the tuner once, caches the result and switches `backend` to it. Only
     /// `train` does this; the other commands stay deterministic and quick.
-    static func tuneOnFirstUse(_ backend: Backend, _ arguments: ParsedArguments) throws {
+    /// A failed search (a candidate that does not build or run on this device) is a warning:
+    /// training goes on with the table's shape.
+    static func tuneOnFirstUse(_ backend: Backend, _ arguments: ParsedArguments) {
         // FER_CL_GEMM overrides any tuning, so measuring one would be wasted.
         guard let backend = backend as? OpenCLBackend, ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil,
-              let cache = TuningCache.standard() else { return }
-        let sources = try kernelSources(arguments)
-        if case .valid = cache.lookup(TuningKey(device: backend.device, sources: sources)) { return }
+              let cache = TuningCache.standard(), let sources = try? kernelSources(arguments) else { return }
+        if case let .valid(record, _) = cache.lookup(TuningKey(device: backend.device, sources: sources)), !record.isQuick { return }
         print("tuning the convolution tile shapes for \(backend.device.name) (first use of this device and driver; "
               + "`fer-cl tune` re-measures, --no-tune skips)")
-        let outcome = try Tuner(device: backend.device, sources: sources).run()
+        let outcome: Tuner.Outcome
+        do {
+            outcome = try Tuner(device: backend.device, sources: sources).run()
+        } catch {
+            printError("fer-cl: warning: tuning failed (\(error)); training with the default tile shapes (\(backend.gemmTuning.summary))")
+            return
+        }
         let record = outcome.record
         let result = String(format: "tuned in %.0f s: %@, %.2fx the default's speed", outcome.seconds, record.gemm.summary, outcome.speedup)
         do {

@@ -3,6 +3,7 @@ import FERData
 import FERModel
 import FERTrain
 import Foundation
+import OpenCLBackend
 
 /// Set by SIGINT; the trainer checks it after every step.
 nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
@@ -119,7 +120,15 @@ struct TrainCommand: Command {
 
         let (train, validation) = try datasets(options)
         // After the data loaded: a wrong --data path should not cost a minute of tuning first.
-        if !arguments.flag("no-tune") { try BackendChoice.tuneOnFirstUse(backend, arguments) }
+        if resume, let opencl = backend as? OpenCLBackend, let text = try Checkpoint.metadata(Provenance.tileShapeKey, at: run.checkpoint),
+           let shape = try? JSONDecoder().decode(GemmTuning.self, from: Data(text.utf8)) {
+            // The interrupted run's shape: it groups the weight gradient's partial sums, so the
+            // resumed run computes exactly as the interrupted one would have.
+            opencl.adoptTuning(shape, source: .given)
+            print("using the run's tile shapes (\(shape.summary))")
+        } else if !arguments.flag("no-tune") {
+            BackendChoice.tuneOnFirstUse(backend, arguments)
+        }
         let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments)
         if !resume {
             var record = provenance

@@ -53,7 +53,7 @@ struct TuneCommand: Command {
         let lookup = cache.lookup(TuningKey(device: device, sources: sources))
         var replaced: String?
         switch lookup {
-        case let .valid(record, file) where !arguments.flag("force"):
+        case let .valid(record, file) where !arguments.flag("force") && (!record.isQuick || arguments.flag("quick")):
             let speedup = record.defaultMilliseconds / max(record.chosenMilliseconds, 1e-9)
             if json {
                 try emit(Report(device: device.name, status: "cached", file: file.path, replaced: nil, seconds: nil, speedup: speedup, record: record))
@@ -64,8 +64,8 @@ struct TuneCommand: Command {
                 print("  --force measures again; deleting the file returns to the default tile shapes.")
             }
             return 0
-        case .valid:
-            replaced = "--force"
+        case let .valid(record, _):
+            replaced = record.isQuick && !arguments.flag("force") ? "a --quick smoke record, not a tuning" : "--force"
         case .missing:
             break
         case let .invalid(file, reason):

@@ -20,7 +20,7 @@ import Testing
         #expect(second.output.contains("already tuned"))
         #expect(!second.output.contains("chosen:"), "a valid cache is not measured again")
 
-        let json = try CLI.run(["tune", "--json"], environment: environment)
+        let json = try CLI.run(["tune", "--quick", "--json"], environment: environment)
         let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(report?["status"] as? String == "cached")
 
@@ -36,6 +36,18 @@ import Testing
         #expect(replaced.output.contains("cache written to"))
         let after = try CLI.run(["bench", "--steps", "1", "--warmup", "0", "--batch", "2"], environment: environment)
         #expect(after.output.contains("tuning: cached (\(file.path))"))
+    }
+
+    /// A --quick record is a smoke test: a plain `tune` (and `train`) measure for real instead of trusting it.
+    @Test func quickRecordIsNotTrustedAsATuning() throws {
+        let folder = temporaryFolder("tuning")
+        let environment = ["FER_CL_TUNING_CACHE": folder.path]
+        #expect(try CLI.run(["tune", "--quick"], environment: environment).status == 0)
+        let forced = try CLI.run(["tune", "--quick", "--force", "--json"], environment: environment)
+        let report = try JSONSerialization.jsonObject(with: Data(forced.output.utf8)) as? [String: Any]
+        #expect(report?["replaced"] as? String == "--force")
+        let record = report?["record"] as? [String: Any]
+        #expect((record?["workload"] as? String)?.hasPrefix("quick smoke test") == true, "quick records say what they are")
     }
 
     @Test func referenceBackendHasNothingToTune() throws {
