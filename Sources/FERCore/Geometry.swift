@@ -75,7 +75,7 @@ public struct PoolGeometry: Hashable, Sendable {
     public var inputCount: Int { batch * height * width * channels }
     public var outputCount: Int { batch * outHeight * outWidth * channels }
     /// The batch-norm view of the pool's input: every pixel is a row.
-    public var batchNormRows: Int { batch * height * width }
+    public var batchNorm: BatchNormGeometry { BatchNormGeometry(rows: batch * height * width, channels: channels) }
 
     public func validate(op: String) throws {
         guard batch > 0, height >= 2, width >= 2, channels > 0 else {

@@ -39,30 +39,27 @@ public final class DeviceDataset {
         guard positions.upperBound <= uploadedOrderCount else {
             throw BackendError.invalidArgument(op: "batch", reason: "positions \(positions) beyond the \(uploadedOrderCount) uploaded with upload(order:)")
         }
-        let size = positions.count
         let order = try buffers.tensor("order", batch: positions.upperBound, sampleShape: [], .int32)
-        let input = try buffers.tensor("input", batch: size, sampleShape: [Dataset.side, Dataset.side, 1])
-        let batchLabels = try buffers.tensor("labels", batch: size, sampleShape: [], .int32)
-        var p = parameters
-        p.batch = size
-        p.firstIndex = positions.lowerBound
-        p.imageCount = dataset.count
-        try backend.augmentBatch(p, images: images, labels: labels, indices: order, output: input, outputLabels: batchLabels)
-        return (input, batchLabels)
+        return try gather(indices: order, first: positions.lowerBound, count: positions.count, parameters: parameters)
     }
 
     /// The network input and labels for dataset images `indices`, augmented per `parameters`
     /// (whose batch and imageCount are filled in here).
     public func batch(_ indices: ArraySlice<Int32>, parameters: AugmentParameters) throws -> (input: Tensor, labels: Tensor) {
-        let size = indices.count
-        let indexTensor = try buffers.tensor("indices", batch: size, sampleShape: [], .int32)
-        let input = try buffers.tensor("input", batch: size, sampleShape: [Dataset.side, Dataset.side, 1])
-        let batchLabels = try buffers.tensor("labels", batch: size, sampleShape: [], .int32)
+        let indexTensor = try buffers.tensor("indices", batch: indices.count, sampleShape: [], .int32)
         try backend.upload(Array(indices), to: indexTensor)
+        return try gather(indices: indexTensor, first: 0, count: indices.count, parameters: parameters)
+    }
+
+    /// Gathers and augments images indices[first ..< first + count] into the batch buffers.
+    private func gather(indices: Tensor, first: Int, count: Int, parameters: AugmentParameters) throws -> (input: Tensor, labels: Tensor) {
+        let input = try buffers.tensor("input", batch: count, sampleShape: [Dataset.side, Dataset.side, 1])
+        let batchLabels = try buffers.tensor("labels", batch: count, sampleShape: [], .int32)
         var p = parameters
-        p.batch = size
+        p.batch = count
+        p.firstIndex = first
         p.imageCount = dataset.count
-        try backend.augmentBatch(p, images: images, labels: labels, indices: indexTensor, output: input, outputLabels: batchLabels)
+        try backend.augmentBatch(p, images: images, labels: labels, indices: indices, output: input, outputLabels: batchLabels)
         return (input, batchLabels)
     }
 }

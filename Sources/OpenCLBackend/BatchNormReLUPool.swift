@@ -16,10 +16,10 @@ extension OpenCLBackend {
         let arg = try operand(argmax, g.outputCount, .int32, op: op, "argmax")
         guard g.channels % 4 == 0 else {
             let normalized = KernelArgument.tensor(try scratch("batch norm output", count: g.inputCount))
-            try normalize(BatchNormGeometry(rows: g.batchNormRows, channels: g.channels), x, gm, bt, mu, inv, into: normalized)
+            try normalize(g.batchNorm, x, gm, bt, mu, inv, into: normalized)
             return try poolLaunch("maxpool_forward", g, [normalized, y, arg], relu: true)
         }
-        let global = [g.channels / 4, g.outWidth, g.batch * g.outHeight]
+        let global = windowGrid(g, float4: true)
         try launch("batchnorm_relu_pool_forward4", file: "batchnorm_pool.cl", global: global, local: tuning.elementwiseGroup(global),
                    [x, gm, bt, mu, inv, y, arg] + shapeArguments(g))
     }
@@ -40,7 +40,7 @@ extension OpenCLBackend {
         guard g.channels % 4 == 0 else {
             let routed = KernelArgument.tensor(try scratch("batch norm output gradient", count: g.inputCount))
             try poolLaunch("maxpool_backward", g, [dy, arg, routed], relu: nil)
-            return try backward(BatchNormGeometry(rows: g.batchNormRows, channels: g.channels), x, routed, gm, mu, inv, dx, dGamma, dBeta)
+            return try backward(g.batchNorm, x, routed, gm, mu, inv, dx, dGamma, dBeta)
         }
         let (chunks, chunkRows) = rowChunks(g.batch * g.outHeight)
         let sumDy = KernelArgument.tensor(try scratch("batch norm partial sums", count: chunks * g.channels))
@@ -48,7 +48,7 @@ extension OpenCLBackend {
         try launch("batchnorm_relu_pool_backward_partials4", file: "batchnorm_pool.cl", global: [g.channels / 4, chunks],
                    local: [tuning.gemm.local, 1], [x, dy, arg, mu, inv] + shapeArguments(g) + [.int(chunkRows), sumDy, sumDyXhat])
         try sumPartials([(sumDy, dBeta), (sumDyXhat, dGamma)], chunks: chunks, columns: g.channels)
-        let global = [g.channels / 4, g.outWidth, g.batch * g.outHeight]
+        let global = windowGrid(g, float4: true)
         try launch("batchnorm_relu_pool_backward_data4", file: "batchnorm_pool.cl", global: global, local: tuning.elementwiseGroup(global),
                    [x, dy, arg, gm, mu, inv, dGamma, dBeta, dx] + shapeArguments(g))
     }

@@ -8,9 +8,14 @@ extension OpenCLBackend {
         [g.batch, g.height, g.width, g.channels, g.outHeight, g.outWidth].map { .int($0) }
     }
 
+    /// Work-items of the window kernels: (channel, or group of 4 with float4, output column, n * OH + oy).
+    func windowGrid(_ g: PoolGeometry, float4: Bool) -> [Int] {
+        [float4 ? g.channels / 4 : g.channels, g.outWidth, g.batch * g.outHeight]
+    }
+
     func poolLaunch(_ name: String, _ g: PoolGeometry, _ tensors: [KernelArgument], relu: Bool?) throws {
         let vector = g.channels % 4 == 0
-        let global = [vector ? g.channels / 4 : g.channels, g.outWidth, g.batch * g.outHeight]
+        let global = windowGrid(g, float4: vector)
         try launch(vector ? name + "4" : name, file: "pool.cl", global: global, local: tuning.elementwiseGroup(global),
                    tensors + shapeArguments(g) + (relu.map { [.int($0 ? 1 : 0)] } ?? []))
     }

@@ -41,7 +41,7 @@ extension ReferenceBackend {
         // The gradient reaching batch norm is max-pool's backward pass of outputGrad.
         let routed = try makeTensor([g.inputCount], .float32)
         try maxPoolBackward(g, outputGrad: outputGrad, argmax: argmax, inputGrad: routed)
-        Self.batchNormBackward(BatchNormGeometry(rows: g.batchNormRows, channels: g.channels), x: x,
+        Self.batchNormBackward(g.batchNorm, x: x,
                                dy: try floats(routed, g.inputCount, op: op, "outputGrad"), gamma: gm, mean: mu, invStd: inv,
                                dx: dx, dGamma: dGamma, dBeta: dBeta)
     }

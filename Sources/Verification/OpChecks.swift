@@ -127,7 +127,7 @@ public struct OpChecks {
         case .batchNormReLUPoolForward:
             return try Self.fusedPoolGeometries.flatMap { g in
                 let x = inputs.distinct(g.inputCount).map { 2.5 * $0 + 0.5 }
-                let (mean, invStd) = Self.statistics(x, BatchNormGeometry(rows: g.batchNormRows, channels: g.channels))
+                let (mean, invStd) = Self.statistics(x, g.batchNorm)
                 return try harness.compare("\(label) \(Self.describe(g))", [
                     .input("input", x, [g.inputCount]),
                     .input("gamma", inputs.uniform(g.channels, 0.5, 1.5), [g.channels]),
@@ -142,7 +142,7 @@ public struct OpChecks {
         case .batchNormReLUPoolBackward:
             return try Self.fusedPoolGeometries.flatMap { g in
                 let x = inputs.uniform(g.inputCount, -2, 3)
-                let (mean, invStd) = Self.statistics(x, BatchNormGeometry(rows: g.batchNormRows, channels: g.channels))
+                let (mean, invStd) = Self.statistics(x, g.batchNorm)
                 return try harness.compare("\(label) \(Self.describe(g))", [
                     .input("input", x, [g.inputCount]),
                     .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),

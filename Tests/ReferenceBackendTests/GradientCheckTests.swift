@@ -65,7 +65,7 @@ struct GradientCheckTests {
     func batchNormReLUPool(_ g: PoolGeometry) throws {
         let fd = FiniteDifference()
         let b = fd.backend
-        let norm = BatchNormGeometry(rows: g.batchNormRows, channels: g.channels)
+        let norm = g.batchNorm
         // Distinct inputs: no window ties; the step below moves no value across another or across 0.
         let x = fd.distinct(g.inputCount), gamma = fd.random(g.channels, 0.5, 1.5), beta = fd.random(g.channels, -0.3, 0.3)
         let r = fd.random(g.outputCount)
