@@ -27,9 +27,13 @@ public final class OpenCLBackend: Backend {
     ///     timestamps (`fer-cl bench`); otherwise profiled launches are timed on the host.
     ///   - gemm: the tile shape to use (tests of the tuner's candidates); nil: the device's
     ///     tuning cache, else the table's row. `FER_CL_GEMM` overrides either.
-    public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false, gemm: GemmTuning? = nil) throws {
+    ///   - tuningCache: where the device's tuning cache is looked up; the user's (TuningCache.standard)
+    ///     unless given (tests pass their own instead of changing the process environment,
+    ///     which is not safe while other threads read it).
+    public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false, gemm: GemmTuning? = nil,
+                tuningCache: TuningCache? = TuningCache.standard()) throws {
         self.device = device
-        let (row, source) = Tuning.select(device: device, sources: sources, given: gemm)
+        let (row, source) = Tuning.select(device: device, sources: sources, given: gemm, cache: tuningCache)
         self.tuning = Tuning(device: device, gemm: row)
         self.tuningSource = source
         var status: cl_int = 0

@@ -46,8 +46,8 @@ struct Tuning {
     /// The tile shape a new backend uses: the caller's row if given, else this device's valid
     /// tuning cache (TuningCache.swift), else the table's row; `FER_CL_GEMM` then overrides
     /// fields on top (measurements). Never throws: an absent or unusable cache means the table.
-    static func select(device: DeviceInfo, sources: KernelSources, given: GemmTuning?) -> (GemmTuning, TuningSource) {
-        var (row, source) = cachedOrTable(device: device, sources: sources, given: given)
+    static func select(device: DeviceInfo, sources: KernelSources, given: GemmTuning?, cache: TuningCache?) -> (GemmTuning, TuningSource) {
+        var (row, source) = cachedOrTable(device: device, sources: sources, given: given, cache: cache)
         if let text = getenv("FER_CL_GEMM") {
             let override = String(cString: text)
             row = row.overridden(by: override)
@@ -56,10 +56,11 @@ struct Tuning {
         return (row, source)
     }
 
-    private static func cachedOrTable(device: DeviceInfo, sources: KernelSources, given: GemmTuning?) -> (GemmTuning, TuningSource) {
+    private static func cachedOrTable(device: DeviceInfo, sources: KernelSources, given: GemmTuning?,
+                                      cache: TuningCache?) -> (GemmTuning, TuningSource) {
         if let given { return (given, .given) }
         let table = GemmTuning.tableRow(for: device)
-        guard let cache = TuningCache.standard() else { return (table, .table(reason: "no cache folder ($HOME unset)")) }
+        guard let cache else { return (table, .table(reason: "no cache folder ($HOME unset)")) }
         switch cache.lookup(TuningKey(device: device, sources: sources)) {
         case let .valid(record, file): return (record.gemm, .cached(path: file.path))
         case let .missing(file): return (table, .table(reason: "no tuning cache at \(file.path)"))

@@ -124,13 +124,10 @@ import Verification
         guard ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil else { return }
         let device = try DeviceInfo.select(nil)
         let cache = Self.temporaryCache()
-        let previous = ProcessInfo.processInfo.environment["FER_CL_TUNING_CACHE"]
-        setenv("FER_CL_TUNING_CACHE", cache.folder.path, 1)
-        defer { if let previous { setenv("FER_CL_TUNING_CACHE", previous, 1) } else { unsetenv("FER_CL_TUNING_CACHE") } }
         let key = TuningKey(device: device, sources: .embedded)
         let table = GemmTuning.tableRow(for: device)
 
-        let absent = try OpenCLBackend(device: device)
+        let absent = try OpenCLBackend(device: device, tuningCache: cache)
         #expect(absent.gemmTuning == table)
         #expect(absent.tuningSource.description.hasPrefix("default (no tuning cache at"))
 
@@ -138,19 +135,19 @@ import Verification
         var tuned = table
         tuned.maxPartialFloats = 4 << 20
         let file = try cache.store(Self.record(key, tuned))
-        let cached = try OpenCLBackend(device: device)
+        let cached = try OpenCLBackend(device: device, tuningCache: cache)
         #expect(cached.gemmTuning == tuned)
         #expect(cached.tuningSource == .cached(path: file.path))
 
         var otherDriver = key
         otherDriver.driverVersion += " (another build)"
         try cache.store(Self.record(otherDriver, tuned))
-        let foreign = try OpenCLBackend(device: device)
+        let foreign = try OpenCLBackend(device: device, tuningCache: cache)
         #expect(foreign.gemmTuning == table)
         #expect(foreign.tuningSource.description.contains("not used: measured with driver"))
 
         try Data("{ truncated".utf8).write(to: file)
-        let corrupt = try OpenCLBackend(device: device)
+        let corrupt = try OpenCLBackend(device: device, tuningCache: cache)
         #expect(corrupt.gemmTuning == table)
         #expect(corrupt.tuningSource.description.contains("corrupt"))
     }
