@@ -73,6 +73,16 @@
 #ifndef IMAGES_PER_CHUNK
 #define IMAGES_PER_CHUNK 1
 #endif
+// Independent products of this geometry stacked along global dimension 2 (winograd.cl: one
+// per transform position); every operand of group g starts one whole operand further on.
+#ifndef GROUPS
+#define GROUPS 1
+#endif
+// conv2d_weights_tiled adds to its output instead of overwriting it (one chunk of several
+// summed in place, winograd.cl's image chunks).
+#ifndef ACCUMULATE
+#define ACCUMULATE 0
+#endif
 
 #define OUT_H ((IN_H + 2 * PAD_H - KER_H) / STRIDE + 1)
 #define OUT_W ((IN_W + 2 * PAD_W - KER_W) / STRIDE + 1)
@@ -92,6 +102,9 @@
 #define B_PANEL NR
 #define B_ROW OUT_C
 #endif
+#define X_GROUP (BATCH * IN_H * IN_W * IN_C)
+#define Y_GROUP (PIXELS * OUT_C)
+#define B_GROUP (KDIM * COL_TILES * NR)
 
 // Packs weights [KDIM][OUT_C] into column panels wp[j][k][NR], zero past OUT_C: the B operand
 // when OUT_C % NR != 0 (otherwise the forward product reads w in place). Global (KDIM, COL_TILES).
@@ -120,11 +133,14 @@ __kernel void conv2d_pack_weights_flipped(__global const float *w, __global floa
 
 // y[p][o] = bias[o] + sum_k A[p][k] * B[k][o], p = (n, oy, ox), k = (ky, kx, i),
 // A[p][k] = x[n, oy*S - PAD_H + ky, ox*S - PAD_W + kx, i] (zero outside the image).
-// Global size: (ROW_TILES, COL_TILES).
+// Global size: (ROW_TILES, COL_TILES, GROUPS); groups need PACKED_B 1.
 __kernel void conv2d_forward_tiled(__global const float *x, __global const float *wp, __global const float *bias,
                                    __global float *y, __global const float *zeros) {
-    const int tile = get_global_id(0), j = get_global_id(1);
-    if (tile >= ROW_TILES || j >= COL_TILES) return;
+    const int tile = get_global_id(0), j = get_global_id(1), group = get_global_id(2);
+    if (tile >= ROW_TILES || j >= COL_TILES || group >= GROUPS) return;
+    x += group * X_GROUP;
+    wp += group * B_GROUP;
+    y += group * Y_GROUP;
     const int p0 = tile * MR;
     int iy0[MR], ix0[MR], base[MR];
 #pragma unroll
@@ -198,12 +214,14 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
 //   part[chunk][k][o] = sum over the chunk's pixels p of A[p][k] * dy[p][o]
 // rows k = (ky, kx, i) in tiles of MR that share one tap (ky, kx), so that the valid output
 // range for the tap is a rectangle and the inner loop has no bounds checks. Rows past KDIM
-// read a clamped channel and are not stored. Global size: (row tiles, COL_TILES, CHUNKS),
-// row tiles = KER_H*KER_W * ceil(IN_C / MR).
+// read a clamped channel and are not stored. Global size: (row tiles, COL_TILES, CHUNKS * GROUPS),
+// row tiles = KER_H*KER_W * ceil(IN_C / MR); partials are part[chunk][group][k][o].
 #define W_ROW_TILES_PER_TAP ((IN_C + MR - 1) / MR)
 __kernel void conv2d_weights_tiled(__global const float *x, __global const float *dy, __global float *part) {
-    const int tile = get_global_id(0), j = get_global_id(1), chunk = get_global_id(2);
-    if (tile >= KER_H * KER_W * W_ROW_TILES_PER_TAP || j >= COL_TILES || chunk >= CHUNKS) return;
+    const int tile = get_global_id(0), j = get_global_id(1), chunk = get_global_id(2) % CHUNKS, group = get_global_id(2) / CHUNKS;
+    if (tile >= KER_H * KER_W * W_ROW_TILES_PER_TAP || j >= COL_TILES || group >= GROUPS) return;
+    x += group * X_GROUP;
+    dy += group * Y_GROUP;
     const int tap = tile / W_ROW_TILES_PER_TAP, i0 = (tile % W_ROW_TILES_PER_TAP) * MR;
     const int ky = tap / KER_W, kx = tap % KER_W;
     // Output rows oy with 0 <= oy*S - PAD_H + ky < IN_H, likewise columns.
@@ -243,11 +261,17 @@ __kernel void conv2d_weights_tiled(__global const float *x, __global const float
         }
     }
 
-    __global float *out = part + chunk * (KDIM * OUT_C) + (tap * IN_C + i0) * OUT_C + j * NR;
+    __global float *out = part + (chunk * GROUPS + group) * (KDIM * OUT_C) + (tap * IN_C + i0) * OUT_C + j * NR;
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
         if (i0 + r >= IN_C) break;
 #pragma unroll
-        for (int v = 0; v < NV; ++v) vstore16(acc[r][v], v, out + r * OUT_C);
+        for (int v = 0; v < NV; ++v) {
+#if ACCUMULATE
+            vstore16(vload16(v, out + r * OUT_C) + acc[r][v], v, out + r * OUT_C);
+#else
+            vstore16(acc[r][v], v, out + r * OUT_C);
+#endif
+        }
     }
 }

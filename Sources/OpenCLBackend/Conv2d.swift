@@ -8,6 +8,9 @@ import FERCore
 /// | backward-data   | pack flipped/transposed weights, the same implicit GEMM on dy | stride 1, padding <= kernel - 1    | conv2d_backward_data     |
 /// | backward-weights| implicit GEMM per chunk of images, partials summed (reduce.cl)| outChannels % 16 == 0              | conv2d_backward_weights  |
 ///
+/// Before either: 3x3, stride-1, padding-1 layers with enough channels run as Winograd
+/// F(2x2, 3x3) when the tuning allows it (Winograd.swift).
+///
 /// The bias gradient is `column_sum` (reduce.cl) in every case.
 extension OpenCLBackend {
     private func shapeArguments(_ g: Conv2dGeometry) -> [KernelArgument] {
@@ -23,6 +26,10 @@ extension OpenCLBackend {
         let b = try bias.map { try operand($0, g.outChannels, op: op, "bias") } ?? w
         let y = try operand(output, g.outputCount, op: op, "output")
         try profiledOp("\(op.rawValue) \(g)", flops: g.flops) {
+            if let product = WinogradProduct(forward: g, tuning: tuning) {
+                try winogradProduct(product, input: x, weight: w, bias: bias == nil ? nil : b, flipped: false, output: y)
+                return
+            }
             if tuning.gemm.enabled {
                 try tiledProduct(ImplicitGemm(forward: g), input: x, weight: w, bias: bias == nil ? nil : b, flipped: false, output: y)
                 return
@@ -41,6 +48,10 @@ extension OpenCLBackend {
         let w = try operand(weight, g.weightCount, op: op, "weight")
         let dx = try operand(inputGrad, g.inputCount, op: op, "inputGrad")
         try profiledOp("\(op.rawValue) \(g)", flops: g.flops) {
+            if let product = WinogradProduct(backwardData: g, tuning: tuning) {
+                try winogradProduct(product, input: dy, weight: w, bias: nil, flipped: true, output: dx)
+                return
+            }
             if tuning.gemm.enabled, let product = ImplicitGemm(backwardData: g) {
                 try tiledProduct(product, input: dy, weight: w, bias: nil, flipped: true, output: dx)
                 return
@@ -60,7 +71,9 @@ extension OpenCLBackend {
         let dw = try operand(weightGrad, g.weightCount, op: op, "weightGrad")
         let db = try biasGrad.map { try operand($0, g.outChannels, op: op, "biasGrad") }
         try profiledOp("\(op.rawValue) \(g)", flops: g.flops) {
-            if tuning.gemm.enabled, g.outChannels % 16 == 0 {
+            if let product = WinogradProduct(forward: g, tuning: tuning), g.outChannels % 16 == 0 {
+                try winogradWeightGradient(product, input: x, outputGrad: dy, weightGrad: dw)
+            } else if tuning.gemm.enabled, g.outChannels % 16 == 0 {
                 try tiledWeightGradient(ImplicitGemm(forward: g), input: x, outputGrad: dy, weightGrad: dw)
             } else {
                 let (columns, rows) = tuning.tile2D
@@ -107,33 +120,55 @@ extension OpenCLBackend {
     /// work-item per MR x NR output tile.
     func tiledProduct(_ p: ImplicitGemm, input x: KernelArgument, weight w: KernelArgument, bias: KernelArgument?,
                       flipped: Bool, output y: KernelArgument) throws {
-        let vectors = min(tuning.gemm.maxVectors, (p.outChannels + 15) / 16)
-        let rows = tuning.gemm.rows(forVectors: vectors)
-        let columns = 16 * vectors
-        let columnTiles = (p.outChannels + columns - 1) / columns
-        let rowTiles = (p.pixels + rows - 1) / rows
-        let packs = flipped || tuning.gemm.packAlways || p.outChannels % columns != 0
-        var defines = p.defines
-        defines["MR"] = rows
-        defines["NV"] = vectors
-        defines["HAS_BIAS"] = bias == nil ? 0 : 1
-        defines["PACKED_B"] = packs ? 1 : 0
+        let shape = productShape(outChannels: p.outChannels)
+        let packs = flipped || tuning.gemm.packAlways || p.outChannels % shape.columns != 0
         var matrix = w
         if packs {
-            matrix = .tensor(try scratch("packed weights", count: columnTiles * columns * p.reduction))
-            try launch(flipped ? "conv2d_pack_weights_flipped" : "conv2d_pack_weights", file: "conv_tiled.cl", defines: defines,
-                       global: [p.reduction, columnTiles], local: [tuning.elementwise, 1], [w, matrix])
+            matrix = .tensor(try scratch("packed weights", count: shape.columnTiles * shape.columns * p.reduction))
+            try launch(flipped ? "conv2d_pack_weights_flipped" : "conv2d_pack_weights", file: "conv_tiled.cl",
+                       defines: productDefines(p, shape, bias: false, packed: true),
+                       global: [p.reduction, shape.columnTiles], local: [tuning.elementwise, 1], [w, matrix])
         }
+        try tiledProductLaunch(p, input: x, matrix: matrix, packed: packs, bias: bias, output: y)
+    }
+
+    /// The MR x NR tile of a forward product with `outChannels` columns.
+    func productShape(outChannels: Int) -> (rows: Int, vectors: Int, columns: Int, columnTiles: Int) {
+        let vectors = min(tuning.gemm.maxVectors, (outChannels + 15) / 16)
+        let columns = 16 * vectors
+        return (tuning.gemm.rows(forVectors: vectors), vectors, columns, (outChannels + columns - 1) / columns)
+    }
+
+    private func productDefines(_ p: ImplicitGemm, _ shape: (rows: Int, vectors: Int, columns: Int, columnTiles: Int),
+                                bias: Bool, packed: Bool, groups: Int = 1) -> [String: Int] {
+        var defines = p.defines
+        defines["MR"] = shape.rows
+        defines["NV"] = shape.vectors
+        defines["HAS_BIAS"] = bias ? 1 : 0
+        defines["PACKED_B"] = packed ? 1 : 0
+        defines["GROUPS"] = groups
+        return defines
+    }
+
+    /// `groups` products of geometry `p` at once (operands stacked, each one whole operand
+    /// after the last); B is `matrix`, packed into column panels (`productShape`) or read in place.
+    func tiledProductLaunch(_ p: ImplicitGemm, input x: KernelArgument, matrix: KernelArgument, packed: Bool,
+                            bias: KernelArgument?, output y: KernelArgument, groups: Int = 1) throws {
+        precondition(packed || groups == 1, "grouped products read packed B panels")
+        let shape = productShape(outChannels: p.outChannels)
         let zeros = KernelArgument.tensor(try scratch("zeros", count: p.inChannels))
-        try launch("conv2d_forward_tiled", file: "conv_tiled.cl", defines: defines,
-                   global: [rowTiles, columnTiles], local: [tuning.gemm.local, 1], [x, matrix, bias ?? w, y, zeros])
+        try launch("conv2d_forward_tiled", file: "conv_tiled.cl",
+                   defines: productDefines(p, shape, bias: bias != nil, packed: packed, groups: groups),
+                   global: [(p.pixels + shape.rows - 1) / shape.rows, shape.columnTiles, groups], local: [tuning.gemm.local, 1, 1],
+                   [x, matrix, bias ?? matrix, y, zeros])
     }
 
     /// dw = sum over pixels of A^T dy (A the implicit im2col of x), computed per chunk of whole
     /// images into partial gradients that `sum_partials` adds up (one chunk: written directly).
-    /// Needs outChannels % 16 == 0.
+    /// Needs outChannels % 16 == 0. `groups` stacks independent products as `tiledProductLaunch`
+    /// does; `accumulate` adds the product to dw (one chunk, no partials).
     func tiledWeightGradient(_ p: ImplicitGemm, input x: KernelArgument, outputGrad dy: KernelArgument,
-                             weightGrad dw: KernelArgument) throws {
+                             weightGrad dw: KernelArgument, groups: Int = 1, accumulate: Bool = false) throws {
         // Fewer input channels than MR (conv1: one): MR rows would waste most broadcasts, so
         // the tile turns wide instead (narrowInputRows x narrowVectors).
         let narrow = p.inChannels < tuning.gemm.rows(forVectors: tuning.gemm.maxVectors)
@@ -142,9 +177,9 @@ extension OpenCLBackend {
         let rows = narrow ? tuning.gemm.narrowInputRows : tuning.gemm.rows(forVectors: vectors)
         let columnTiles = p.outChannels / (16 * vectors)
         let rowTiles = p.kernelHeight * p.kernelWidth * ((p.inChannels + rows - 1) / rows)
-        let weightCount = p.reduction * p.outChannels
+        let weightCount = p.reduction * p.outChannels * groups
         let imagePixels = max(1, p.pixels / p.batch)
-        var imagesPerChunk = min(p.batch, max(1, tuning.gemm.chunkPixels / imagePixels))
+        var imagesPerChunk = accumulate ? p.batch : min(p.batch, max(1, tuning.gemm.chunkPixels / imagePixels))
         var chunks = (p.batch + imagesPerChunk - 1) / imagesPerChunk
         while chunks > 1 && chunks * weightCount > tuning.gemm.maxPartialFloats {
             imagesPerChunk *= 2
@@ -156,9 +191,11 @@ extension OpenCLBackend {
         defines["MR"] = rows
         defines["NV"] = vectors
         defines["IMAGES_PER_CHUNK"] = imagesPerChunk
+        defines["GROUPS"] = groups
+        defines["ACCUMULATE"] = accumulate ? 1 : 0
         let target = chunks == 1 ? dw : KernelArgument.tensor(try scratch("partial weight gradients", count: chunks * weightCount))
         try launch("conv2d_weights_tiled", file: "conv_tiled.cl", defines: defines,
-                   global: [rowTiles, columnTiles, chunks], local: [tuning.gemm.local, 1, 1], [x, dy, target])
+                   global: [rowTiles, columnTiles, chunks * groups], local: [tuning.gemm.local, 1, 1], [x, dy, target])
         if chunks > 1 {
             try launch("sum_partials", file: "reduce.cl",
                        global: [(weightCount + 3) / 4], local: [tuning.elementwise],

@@ -18,6 +18,10 @@ struct Tuning {
     let columnSumChunks: Int
     /// The register-tiled implicit GEMM of Kernels/conv_tiled.cl (conv and dense).
     let gemm: GemmTuning
+    /// Fewest channels on either side of a Winograd convolution: below it the 16 products are
+    /// thinner than one NR panel or one MR tile and the transforms cost more than they save
+    /// (conv1, one input channel, stays on the implicit GEMM).
+    let winogradMinChannels = 16
 
     /// The launch sizes of `device` with the tile shape `gemm` (limited to what the device allows).
     init(device: DeviceInfo, gemm: GemmTuning) {
@@ -114,9 +118,20 @@ public struct GemmTuning: Sendable, Hashable, Codable {
     /// read in place (outChannels % NR == 0): long strided B columns thrash the TLB and
     /// prefetchers (measured: fc1 forward 2x, conv4 forward 1.5x slower in place).
     public var packAlways: Bool
+    /// Largest output tile M of Winograd F(MxM, 3x3) (Winograd.swift) for 3x3, stride-1,
+    /// padding-1 convolutions with at least `winogradMinChannels` channels on both sides: 0
+    /// (off), 2, 3 or 4; each layer takes the tile up to it that suits its image size. M = 4
+    /// removes 4x of the multiplies, M = 2 2.25x, both for extra memory traffic, so whether it
+    /// pays is the device's question (the tuner asks it).
+    public var winograd: Int
+    /// Floats of one Winograd image chunk's transformed operands (V and M, or V and Yt): 2^21
+    /// (8 MiB) keeps them in a CPU's last-level cache between the transform and the product
+    /// (measured on the 2-core EPYC: whole-batch operands, 40-110 MB, made the transforms
+    /// DRAM-bound, and the step was slower than without Winograd). GPUs take the whole batch.
+    public var winogradChunkFloats: Int
 
     public init(enabled: Bool, maxVectors: Int, rowsByVectors: [Int], narrowInputRows: Int, narrowVectors: Int, local: Int,
-                chunkPixels: Int, maxPartialFloats: Int, packAlways: Bool) {
+                chunkPixels: Int, maxPartialFloats: Int, packAlways: Bool, winograd: Int, winogradChunkFloats: Int) {
         self.enabled = enabled
         self.maxVectors = maxVectors
         self.rowsByVectors = rowsByVectors
@@ -126,6 +141,8 @@ public struct GemmTuning: Sendable, Hashable, Codable {
         self.chunkPixels = chunkPixels
         self.maxPartialFloats = maxPartialFloats
         self.packAlways = packAlways
+        self.winograd = winograd
+        self.winogradChunkFloats = winogradChunkFloats
     }
 
     public func rows(forVectors vectors: Int) -> Int { rowsByVectors[max(1, min(vectors, rowsByVectors.count)) - 1] }
@@ -143,6 +160,8 @@ public struct GemmTuning: Sendable, Hashable, Codable {
         if !(1...1024).contains(local) { found.append("local \(local) not in 1...1024") }
         if chunkPixels < 1 { found.append("chunk_pixels \(chunkPixels) < 1") }
         if maxPartialFloats < 1 { found.append("max_partial_floats \(maxPartialFloats) < 1") }
+        if winogradChunkFloats < 1 { found.append("winograd_chunk_floats \(winogradChunkFloats) < 1") }
+        if ![0, 2, 3, 4].contains(winograd) { found.append("winograd \(winograd) not 0, 2, 3 or 4") }
         return found
     }
 
@@ -157,12 +176,12 @@ public struct GemmTuning: Sendable, Hashable, Codable {
     /// A short name of the fields the tuner varies ("MR 6, NV 1, chunk 576, local 1"; "simple").
     public var summary: String {
         guard enabled else { return "simple (one output per work-item)" }
-        return "MR \(rows(forVectors: maxVectors)), NV \(maxVectors), chunk \(chunkPixels), local \(local)"
+        return "MR \(rows(forVectors: maxVectors)), NV \(maxVectors), chunk \(chunkPixels), local \(local), winograd \(winograd == 0 ? "off" : "F(\(winograd)x\(winograd),3x3)")"
     }
 
     /// Development override from the environment, for measuring rows of the table:
     /// `FER_CL_GEMM=simple` (the one-output-per-work-item kernels, for before/after timing) or
-    /// `FER_CL_GEMM=vectors=1,rows=6,narrow=1,narrowvectors=4,local=1,chunk=576,pack=1` (any
+    /// `FER_CL_GEMM=vectors=1,rows=6,narrow=1,narrowvectors=4,local=1,chunk=576,pack=1,winograd=4,winogradchunk=2097152` (any
     /// subset; rows sets MR for every vector count). Unknown keys and bad values are ignored.
     public func overridden(by text: String) -> GemmTuning {
         var row = self
@@ -183,6 +202,8 @@ public struct GemmTuning: Sendable, Hashable, Codable {
         row.local = positive("local", local, most: 1024)
         row.chunkPixels = positive("chunk", chunkPixels)
         if let pack = values["pack"] { row.packAlways = pack != 0 }
+        if let winograd = values["winograd"], (0...4).contains(winograd), winograd != 1 { row.winograd = winograd }
+        row.winogradChunkFloats = positive("winogradchunk", winogradChunkFloats)
         return row
     }
 
@@ -209,10 +230,13 @@ public struct GemmTuning: Sendable, Hashable, Codable {
     ]
 
     public static let avx512Row = GemmTuning(enabled: true, maxVectors: 4, rowsByVectors: [12, 12, 8, 6], narrowInputRows: 1, narrowVectors: 4,
-                                             local: 1, chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true)
+                                             local: 1, chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true, winograd: 4,
+                                             winogradChunkFloats: 1 << 21)
     public static let gpuRow = GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [4, 4, 4, 4], narrowInputRows: 1, narrowVectors: 1,
-                                          local: 64, chunkPixels: 4096, maxPartialFloats: 32 << 20, packAlways: true)
+                                          local: 64, chunkPixels: 4096, maxPartialFloats: 32 << 20, packAlways: true, winograd: 4,
+                                          winogradChunkFloats: 1 << 30)
 
     public static let defaultRow = GemmTuning(enabled: true, maxVectors: 1, rowsByVectors: [6, 6, 6, 6], narrowInputRows: 1, narrowVectors: 4,
-                                       local: 1, chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true)
+                                       local: 1, chunkPixels: 576, maxPartialFloats: 8 << 20, packAlways: true, winograd: 4,
+                                       winogradChunkFloats: 1 << 21)
 }

@@ -5,7 +5,7 @@
 /// (`extremes`), so no pickable shape is one that was never verified.
 public struct TuningSpace: Sendable {
     public struct Dimension: Sendable {
-        /// "rows", "vectors", "chunk" or "local".
+        /// "winograd", "rows", "vectors", "chunk" or "local".
         public let name: String
         /// Searched in this order; the first is not special.
         public let values: [Int]
@@ -18,6 +18,7 @@ public struct TuningSpace: Sendable {
             case "vectors": row.maxVectors = value
             case "chunk": row.chunkPixels = value
             case "local": row.local = value
+            case "winograd": row.winograd = value
             default: preconditionFailure("unknown tuning dimension \(name)")
             }
             return row
@@ -29,6 +30,7 @@ public struct TuningSpace: Sendable {
             case "vectors": row.maxVectors
             case "chunk": row.chunkPixels
             case "local": row.local
+            case "winograd": row.winograd
             default: preconditionFailure("unknown tuning dimension \(name)")
             }
         }
@@ -48,6 +50,8 @@ public struct TuningSpace: Sendable {
         let v = base.maxVectors
         let vectors = Array(Set([max(1, v / 2), v, min(4, v * 2)])).sorted()
         return TuningSpace(kind: kind, base: base, dimensions: [
+            // First: the largest lever (Winograd off, or tiles up to 2 or 4), then the GEMM under it.
+            Dimension(name: "winograd", values: [0, 2, 4]),
             Dimension(name: "rows", values: [4, 6, 8]),
             Dimension(name: "vectors", values: vectors),
             Dimension(name: "chunk", values: [288, 576, 1152]),
@@ -59,6 +63,7 @@ public struct TuningSpace: Sendable {
     /// larger (more parallel work per chunk). Unmeasured here (no GPU in CI).
     public static func gpu(base: GemmTuning) -> TuningSpace {
         TuningSpace(kind: "GPU", base: base, dimensions: [
+            Dimension(name: "winograd", values: [0, 2, 4]),
             Dimension(name: "local", values: [16, 32, 64]),
             Dimension(name: "rows", values: [2, 4, 8]),
             Dimension(name: "vectors", values: [1]),
