@@ -9,8 +9,11 @@ public struct TuningKey: Codable, Hashable, Sendable {
     public var device: String
     public var driverVersion: String
     public var deviceVersion: String
-    /// FNV-1a 64 of Kernels/conv_tiled.cl as built (includes expanded), hex.
+    /// FNV-1a 64 of the tuned kernels as built (`tunedKernelFiles`, includes expanded), hex.
     public var kernelHash: String
+
+    /// The kernel files whose speed the tuning measures.
+    static let tunedKernelFiles = ["conv_tiled.cl", "winograd.cl"]
 
     public init(platform: String, device: String, driverVersion: String, deviceVersion: String, kernelHash: String) {
         self.platform = platform
@@ -21,9 +24,9 @@ public struct TuningKey: Codable, Hashable, Sendable {
     }
 
     public init(device: DeviceInfo, sources: KernelSources) {
-        // A missing conv_tiled.cl hashes as empty text: the backend fails on its first
-        // convolution anyway, with the error that names the file.
-        let text = (try? sources.program("conv_tiled.cl")) ?? ""
+        // A missing file hashes as empty text: the backend fails on its first convolution
+        // anyway, with the error that names the file.
+        let text = Self.tunedKernelFiles.map { (try? sources.program($0)) ?? "" }.joined(separator: "\u{0}")
         self.init(platform: device.platformName, device: device.name, driverVersion: device.driverVersion,
                   deviceVersion: device.version, kernelHash: fnv1a64Hex(text))
     }
@@ -210,7 +213,7 @@ public struct TuningCache: Sendable {
         if stored.device != current.device { parts.append("device '\(stored.device)' (now '\(current.device)')") }
         if stored.driverVersion != current.driverVersion { parts.append("driver '\(stored.driverVersion)' (now '\(current.driverVersion)')") }
         if stored.deviceVersion != current.deviceVersion { parts.append("device version '\(stored.deviceVersion)' (now '\(current.deviceVersion)')") }
-        if stored.kernelHash != current.kernelHash { parts.append("other conv_tiled.cl (hash \(stored.kernelHash), now \(current.kernelHash))") }
+        if stored.kernelHash != current.kernelHash { parts.append("other tuned kernels (hash \(stored.kernelHash), now \(current.kernelHash))") }
         return parts.joined(separator: ", ")
     }
 }

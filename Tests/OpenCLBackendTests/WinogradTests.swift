@@ -45,4 +45,21 @@ import Verification
             }
         }
     }
+
+    /// The checks can fail: one filter-transform coefficient of F(3x3) off by 1% (2/3 -> 0.66)
+    /// fails every pass's op check.
+    @Test func aWrongTransformFailsTheChecks() throws {
+        let winograd = try #require(KernelSources.embedded.files["winograd.cl"])
+        let wrong = winograd.replacingOccurrences(of: "{1.0f / 6, 1.0f / 3, 2.0f / 3}", with: "{1.0f / 6, 1.0f / 3, 0.66f}")
+        #expect(wrong != winograd)
+        var row = GemmTuning.defaultRow
+        row.winograd = 3
+        let backend = try OpenCLBackend(deviceRequest: nil, sources: .embedded.replacing("winograd.cl", with: wrong), gemm: row)
+        var checks = OpChecks(reference: ReferenceBackend(), candidate: backend,
+                              extraConvGeometries: [Conv2dGeometry(batch: 2, height: 6, width: 6, inChannels: 16, outChannels: 16)])
+        for op in [Op.conv2dForward, .conv2dBackwardData, .conv2dBackwardWeights] {
+            let failed = try checks.run(op).filter { !$0.passed }.map(\.name)
+            #expect(failed.contains { $0.contains("6x6x16->16") }, "\(op): \(failed)")
+        }
+    }
 }
