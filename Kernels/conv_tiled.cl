@@ -73,13 +73,13 @@
 #ifndef IMAGES_PER_CHUNK
 #define IMAGES_PER_CHUNK 1
 #endif
-// Independent products of this geometry stacked along global dimension 2 (winograd.cl: one
-// per transform position); every operand of group g starts one whole operand further on.
+// Independent forward products of this geometry stacked along global dimension 2 (winograd.cl:
+// one per transform position); every operand of group g starts one whole operand further on.
 #ifndef GROUPS
 #define GROUPS 1
 #endif
-// conv2d_weights_tiled adds to its output instead of overwriting it (one chunk of several
-// summed in place, winograd.cl's image chunks).
+// conv2d_forward_tiled adds to its output instead of overwriting it (winograd.cl's weight
+// gradient sums its image chunks in place).
 #ifndef ACCUMULATE
 #define ACCUMULATE 0
 #endif
@@ -104,7 +104,7 @@
 #endif
 #define X_GROUP (BATCH * IN_H * IN_W * IN_C)
 #define Y_GROUP (PIXELS * OUT_C)
-#define B_GROUP (KDIM * COL_TILES * NR)
+#define B_GROUP (KDIM * COL_TILES * NR)  // packed panels, or w in place (OUT_C % NR == 0)
 
 // Packs weights [KDIM][OUT_C] into column panels wp[j][k][NR], zero past OUT_C: the B operand
 // when OUT_C % NR != 0 (otherwise the forward product reads w in place). Global (KDIM, COL_TILES).
@@ -133,7 +133,7 @@ __kernel void conv2d_pack_weights_flipped(__global const float *w, __global floa
 
 // y[p][o] = bias[o] + sum_k A[p][k] * B[k][o], p = (n, oy, ox), k = (ky, kx, i),
 // A[p][k] = x[n, oy*S - PAD_H + ky, ox*S - PAD_W + kx, i] (zero outside the image).
-// Global size: (ROW_TILES, COL_TILES, GROUPS); groups need PACKED_B 1.
+// Global size: (ROW_TILES, COL_TILES, GROUPS).
 __kernel void conv2d_forward_tiled(__global const float *x, __global const float *wp, __global const float *bias,
                                    __global float *y, __global const float *zeros) {
     const int tile = get_global_id(0), j = get_global_id(1), group = get_global_id(2);
@@ -189,21 +189,27 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
 #pragma unroll
         for (int v = 0; v < NV; ++v) {
 #if OUT_C % NR == 0
+            float16 result = acc[r][v];
 #if HAS_BIAS
-            vstore16(acc[r][v] + vload16(0, bias + j * NR + v * 16), v, out);
-#else
-            vstore16(acc[r][v], v, out);
+            result += vload16(0, bias + j * NR + v * 16);
 #endif
+#if ACCUMULATE
+            result += vload16(v, out);
+#endif
+            vstore16(result, v, out);
 #else
             float values[16];
             vstore16(acc[r][v], 0, values);
             for (int c = 0; c < 16; ++c) {
                 const int o = j * NR + v * 16 + c;
+                if (o >= OUT_C) continue;
 #if HAS_BIAS
-                if (o < OUT_C) out[v * 16 + c] = values[c] + bias[o];
-#else
-                if (o < OUT_C) out[v * 16 + c] = values[c];
+                values[c] += bias[o];
 #endif
+#if ACCUMULATE
+                values[c] += out[v * 16 + c];
+#endif
+                out[v * 16 + c] = values[c];
             }
 #endif
         }
@@ -214,14 +220,12 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
 //   part[chunk][k][o] = sum over the chunk's pixels p of A[p][k] * dy[p][o]
 // rows k = (ky, kx, i) in tiles of MR that share one tap (ky, kx), so that the valid output
 // range for the tap is a rectangle and the inner loop has no bounds checks. Rows past KDIM
-// read a clamped channel and are not stored. Global size: (row tiles, COL_TILES, CHUNKS * GROUPS),
-// row tiles = KER_H*KER_W * ceil(IN_C / MR); partials are part[chunk][group][k][o].
+// read a clamped channel and are not stored. Global size: (row tiles, COL_TILES, CHUNKS),
+// row tiles = KER_H*KER_W * ceil(IN_C / MR).
 #define W_ROW_TILES_PER_TAP ((IN_C + MR - 1) / MR)
 __kernel void conv2d_weights_tiled(__global const float *x, __global const float *dy, __global float *part) {
-    const int tile = get_global_id(0), j = get_global_id(1), chunk = get_global_id(2) % CHUNKS, group = get_global_id(2) / CHUNKS;
-    if (tile >= KER_H * KER_W * W_ROW_TILES_PER_TAP || j >= COL_TILES || group >= GROUPS) return;
-    x += group * X_GROUP;
-    dy += group * Y_GROUP;
+    const int tile = get_global_id(0), j = get_global_id(1), chunk = get_global_id(2);
+    if (tile >= KER_H * KER_W * W_ROW_TILES_PER_TAP || j >= COL_TILES || chunk >= CHUNKS) return;
     const int tap = tile / W_ROW_TILES_PER_TAP, i0 = (tile % W_ROW_TILES_PER_TAP) * MR;
     const int ky = tap / KER_W, kx = tap % KER_W;
     // Output rows oy with 0 <= oy*S - PAD_H + ky < IN_H, likewise columns.
@@ -261,17 +265,11 @@ __kernel void conv2d_weights_tiled(__global const float *x, __global const float
         }
     }
 
-    __global float *out = part + (chunk * GROUPS + group) * (KDIM * OUT_C) + (tap * IN_C + i0) * OUT_C + j * NR;
+    __global float *out = part + chunk * (KDIM * OUT_C) + (tap * IN_C + i0) * OUT_C + j * NR;
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
         if (i0 + r >= IN_C) break;
 #pragma unroll
-        for (int v = 0; v < NV; ++v) {
-#if ACCUMULATE
-            vstore16(vload16(v, out + r * OUT_C) + acc[r][v], v, out + r * OUT_C);
-#else
-            vstore16(acc[r][v], v, out + r * OUT_C);
-#endif
-        }
+        for (int v = 0; v < NV; ++v) vstore16(acc[r][v], v, out + r * OUT_C);
     }
 }

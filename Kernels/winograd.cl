@@ -9,7 +9,7 @@
 // images small enough that the transformed operands stay in the last-level cache. The
 // products are conv_tiled.cl's kernels with GROUPS = T^2 (one GEMM per transform position xi):
 //   forward / backward-data  M[xi][t][o]  = sum_c V[xi][t][c] U[xi][c][o]
-//   weight gradient          Mw[xi][c][o] = sum_t V[xi][t][c] Yt[xi][t][o]
+//   weight gradient          Mw[xi][c][o] = sum_t V[xi][c][t] Yt[xi][t][o]  (V channel-major)
 // with V = B^T d B (input patch d, TxT), U = G g G^T (filter g, 3x3), y = A^T M A (MxM),
 // Yt = A dy A^T (dy tile MxM) and dw = G^T Mw G (3x3). The weight-gradient form follows from
 // y = A^T diag(B^T d) G g being linear in g: dL/dg = G^T diag(B^T d) A dy, on both axes.
@@ -132,8 +132,18 @@ __constant float AT[WINO_M][WT] = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0,
     const int tx = (t) % TILES_W, ty = ((t) / TILES_W) % TILES_H, n = first + (t) / (TILES_W * TILES_H);
 
 // v[xi][t][c] = (B^T d B)[xi]. Global (IN_C / VW, TILES).
+// CHANNEL_MAJOR 1 writes v[xi][c][t] instead, the A operand of the weight gradient's product
+// (rows c, reduction over t contiguous), from global (TILES, IN_C / VW): neighbouring
+// work-items then write neighbouring tiles.
+#ifndef CHANNEL_MAJOR
+#define CHANNEL_MAJOR 0
+#endif
 __kernel void winograd_input_transform(__global const float *x, __global float *v, int first) {
+#if CHANNEL_MAJOR
+    const int c = get_global_id(1) * VW, t = get_global_id(0);
+#else
     const int c = get_global_id(0) * VW, t = get_global_id(1);
+#endif
     if (c >= IN_C || t >= TILES) return;
     TILE_ORIGIN(t)
     floatv d[WT][WT], r[WT][WT], out[WT][WT];
@@ -149,7 +159,16 @@ __kernel void winograd_input_transform(__global const float *x, __global float *
     LEFT_PRODUCT(WT, WT, WT, B_T, d, r)
     RIGHT_PRODUCT(WT, WT, WT, B_, r, out)
 #pragma unroll
-    for (int xi = 0; xi < POSITIONS; ++xi) STOREV(out[xi / WT][xi % WT], v + (xi * TILES + t) * IN_C + c);
+    for (int xi = 0; xi < POSITIONS; ++xi) {
+#if CHANNEL_MAJOR
+        float values[VW];
+        STOREV(out[xi / WT][xi % WT], values);
+#pragma unroll
+        for (int e = 0; e < VW; ++e) v[(xi * IN_C + c + e) * TILES + t] = values[e];
+#else
+        STOREV(out[xi / WT][xi % WT], v + (xi * TILES + t) * IN_C + c);
+#endif
+    }
 }
 
 // u = G g G^T into the GEMM's packed panels: u[xi][j][c][NR] holds column o = j*NR + col,

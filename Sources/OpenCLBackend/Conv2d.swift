@@ -132,43 +132,46 @@ extension OpenCLBackend {
         try tiledProductLaunch(p, input: x, matrix: matrix, packed: packs, bias: bias, output: y)
     }
 
-    /// The MR x NR tile of a forward product with `outChannels` columns.
-    func productShape(outChannels: Int) -> (rows: Int, vectors: Int, columns: Int, columnTiles: Int) {
-        let vectors = min(tuning.gemm.maxVectors, (outChannels + 15) / 16)
+    /// The MR x NR tile of a forward product with `outChannels` columns; `exact`: NR divides
+    /// outChannels (B read in place; needs outChannels % 16 == 0).
+    func productShape(outChannels: Int, exact: Bool = false) -> (rows: Int, vectors: Int, columns: Int, columnTiles: Int) {
+        var vectors = min(tuning.gemm.maxVectors, (outChannels + 15) / 16)
+        while exact && vectors > 1 && outChannels % (16 * vectors) != 0 { vectors -= 1 }
         let columns = 16 * vectors
         return (tuning.gemm.rows(forVectors: vectors), vectors, columns, (outChannels + columns - 1) / columns)
     }
 
     private func productDefines(_ p: ImplicitGemm, _ shape: (rows: Int, vectors: Int, columns: Int, columnTiles: Int),
-                                bias: Bool, packed: Bool, groups: Int = 1) -> [String: Int] {
+                                bias: Bool, packed: Bool, groups: Int = 1, accumulate: Bool = false) -> [String: Int] {
         var defines = p.defines
         defines["MR"] = shape.rows
         defines["NV"] = shape.vectors
         defines["HAS_BIAS"] = bias ? 1 : 0
         defines["PACKED_B"] = packed ? 1 : 0
         defines["GROUPS"] = groups
+        defines["ACCUMULATE"] = accumulate ? 1 : 0
         return defines
     }
 
     /// `groups` products of geometry `p` at once (operands stacked, each one whole operand
-    /// after the last); B is `matrix`, packed into column panels (`productShape`) or read in place.
+    /// after the last); B is `matrix`, packed into column panels (`productShape`) or read in
+    /// place (needs outChannels % 16 == 0); `accumulate` adds the product to y.
     func tiledProductLaunch(_ p: ImplicitGemm, input x: KernelArgument, matrix: KernelArgument, packed: Bool,
-                            bias: KernelArgument?, output y: KernelArgument, groups: Int = 1) throws {
-        precondition(packed || groups == 1, "grouped products read packed B panels")
-        let shape = productShape(outChannels: p.outChannels)
+                            bias: KernelArgument?, output y: KernelArgument, groups: Int = 1, accumulate: Bool = false) throws {
+        let shape = productShape(outChannels: p.outChannels, exact: !packed)
+        precondition(packed || p.outChannels % shape.columns == 0, "B read in place needs whole NR panels")
         let zeros = KernelArgument.tensor(try scratch("zeros", count: p.inChannels))
         try launch("conv2d_forward_tiled", file: "conv_tiled.cl",
-                   defines: productDefines(p, shape, bias: bias != nil, packed: packed, groups: groups),
+                   defines: productDefines(p, shape, bias: bias != nil, packed: packed, groups: groups, accumulate: accumulate),
                    global: [(p.pixels + shape.rows - 1) / shape.rows, shape.columnTiles, groups], local: [tuning.gemm.local, 1, 1],
                    [x, matrix, bias ?? matrix, y, zeros])
     }
 
     /// dw = sum over pixels of A^T dy (A the implicit im2col of x), computed per chunk of whole
     /// images into partial gradients that `sum_partials` adds up (one chunk: written directly).
-    /// Needs outChannels % 16 == 0. `groups` stacks independent products as `tiledProductLaunch`
-    /// does; `accumulate` adds the product to dw (one chunk, no partials).
+    /// Needs outChannels % 16 == 0.
     func tiledWeightGradient(_ p: ImplicitGemm, input x: KernelArgument, outputGrad dy: KernelArgument,
-                             weightGrad dw: KernelArgument, groups: Int = 1, accumulate: Bool = false) throws {
+                             weightGrad dw: KernelArgument) throws {
         // Fewer input channels than MR (conv1: one): MR rows would waste most broadcasts, so
         // the tile turns wide instead (narrowInputRows x narrowVectors).
         let narrow = p.inChannels < tuning.gemm.rows(forVectors: tuning.gemm.maxVectors)
@@ -177,9 +180,9 @@ extension OpenCLBackend {
         let rows = narrow ? tuning.gemm.narrowInputRows : tuning.gemm.rows(forVectors: vectors)
         let columnTiles = p.outChannels / (16 * vectors)
         let rowTiles = p.kernelHeight * p.kernelWidth * ((p.inChannels + rows - 1) / rows)
-        let weightCount = p.reduction * p.outChannels * groups
+        let weightCount = p.reduction * p.outChannels
         let imagePixels = max(1, p.pixels / p.batch)
-        var imagesPerChunk = accumulate ? p.batch : min(p.batch, max(1, tuning.gemm.chunkPixels / imagePixels))
+        var imagesPerChunk = min(p.batch, max(1, tuning.gemm.chunkPixels / imagePixels))
         var chunks = (p.batch + imagesPerChunk - 1) / imagesPerChunk
         while chunks > 1 && chunks * weightCount > tuning.gemm.maxPartialFloats {
             imagesPerChunk *= 2
@@ -191,11 +194,9 @@ extension OpenCLBackend {
         defines["MR"] = rows
         defines["NV"] = vectors
         defines["IMAGES_PER_CHUNK"] = imagesPerChunk
-        defines["GROUPS"] = groups
-        defines["ACCUMULATE"] = accumulate ? 1 : 0
         let target = chunks == 1 ? dw : KernelArgument.tensor(try scratch("partial weight gradients", count: chunks * weightCount))
         try launch("conv2d_weights_tiled", file: "conv_tiled.cl", defines: defines,
-                   global: [rowTiles, columnTiles, chunks * groups], local: [tuning.gemm.local, 1, 1], [x, dy, target])
+                   global: [rowTiles, columnTiles, chunks], local: [tuning.gemm.local, 1, 1], [x, dy, target])
         if chunks > 1 {
             try launch("sum_partials", file: "reduce.cl",
                        global: [(weightCount + 3) / 4], local: [tuning.elementwise],

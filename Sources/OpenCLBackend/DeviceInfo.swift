@@ -1,4 +1,5 @@
 import COpenCL
+import Foundation
 
 /// One OpenCL device as discovered: what `fer-cl devices` prints and `--device` matches.
 public struct DeviceInfo: Sendable {
@@ -21,8 +22,26 @@ public struct DeviceInfo: Sendable {
 
     public var isGPU: Bool { type.contains("GPU") }
 
-    /// Every device of every platform, numbered in discovery order.
+    /// Every device of every platform, numbered in discovery order. Discovered once per
+    /// process, under a lock: the ICD loader (ocl-icd) loads its drivers on the first
+    /// clGetPlatformIDs without locking, and parallel tests that raced there found no platform
+    /// or crashed (SIGSEGV).
     public static func all() throws -> [DeviceInfo] {
+        discovery.lock.lock()
+        defer { discovery.lock.unlock() }
+        if let devices = discovery.devices { return devices }
+        let devices = try discover()
+        discovery.devices = devices
+        return devices
+    }
+
+    private final class Discovery: @unchecked Sendable {
+        let lock = NSLock()
+        var devices: [DeviceInfo]?
+    }
+    private static let discovery = Discovery()
+
+    private static func discover() throws -> [DeviceInfo] {
         var platformCount: cl_uint = 0
         let status = clGetPlatformIDs(0, nil, &platformCount)
         // -1001 is CL_PLATFORM_NOT_FOUND_KHR: the ICD loader found no driver.

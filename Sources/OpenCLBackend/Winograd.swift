@@ -10,7 +10,7 @@ import FERCore
 /// |------------------|-------------------------------|------------------------------------|------------------------|
 /// | forward          | w -> U (packed, once), x -> V | M = V U  (conv2d_forward_tiled)    | y = A^T M A + bias     |
 /// | backward-data    | flipped w -> U, dy -> V       | M = V U                            | dx = A^T M A           |
-/// | weight gradient  | x -> V, dy -> Yt              | Mw += V^T Yt (conv2d_weights_tiled)| dw = G^T Mw G (once)   |
+/// | weight gradient  | x -> V (channel-major), dy -> Yt | Mw += V Yt (conv2d_forward_tiled)| dw = G^T Mw G (once)   |
 extension OpenCLBackend {
     /// out = conv(in, w) (+ bias) for the product `p`; `flipped` builds backward-data's filters.
     func winogradProduct(_ p: WinogradProduct, input x: KernelArgument, weight w: KernelArgument, bias: KernelArgument?,
@@ -38,8 +38,8 @@ extension OpenCLBackend {
         }
     }
 
-    /// dw of the layer whose forward product is `p`; needs outChannels % 16 == 0 (the grouped
-    /// weight-gradient GEMM reads dy rows as float16s). Chunks after the first add to Mw.
+    /// dw of the layer whose forward product is `p`; needs outChannels % 16 == 0 (Yt is the
+    /// product's B, read in place). Chunks after the first add to Mw.
     func winogradWeightGradient(_ p: WinogradProduct, input x: KernelArgument, outputGrad dy: KernelArgument,
                                 weightGrad dw: KernelArgument) throws {
         let chunk = p.chunkImages(tuning, transformedChannels: p.inChannels + p.outChannels)
@@ -48,22 +48,27 @@ extension OpenCLBackend {
         for first in stride(from: 0, to: p.batch, by: chunk) {
             let images = min(chunk, p.batch - first)
             let tiles = p.tiles(images)
-            let v = try winogradInput(p, x, first: first, images: images)
+            let v = try winogradInput(p, x, first: first, images: images, channelMajor: true)
             try launch("winograd_gradient_transform", file: "winograd.cl", defines: p.defines(images: images),
                        global: p.transformGrid(p.outChannels, tiles), local: tuning.elementwiseGroup(p.transformGrid(p.outChannels, tiles)), [dy, yt, .int(first)])
-            try tiledWeightGradient(p.gemm(images: images), input: v, outputGrad: yt, weightGrad: mw, groups: p.positions,
-                                    accumulate: first > 0)
+            // Mw[xi] (+)= V[xi] (inChannels x tiles) Yt[xi] (tiles x outChannels): rows are channels.
+            try tiledProductLaunch(ImplicitGemm(dense: p.inChannels, inFeatures: tiles, outFeatures: p.outChannels), input: v, matrix: yt,
+                                   packed: false, bias: nil, output: mw, groups: p.positions, accumulate: first > 0)
         }
         try launch("winograd_weight_gradient_transform", file: "winograd.cl", defines: p.defines(images: p.batch),
                    global: p.transformGrid(p.outChannels, p.inChannels), local: tuning.elementwiseGroup(p.transformGrid(p.outChannels, p.inChannels)), [mw, dw])
     }
 
-    /// V = B^T d B of every tile of `images` images from `first`: [T^2][tiles][inChannels].
-    private func winogradInput(_ p: WinogradProduct, _ x: KernelArgument, first: Int, images: Int) throws -> KernelArgument {
+    /// V = B^T d B of every tile of `images` images from `first`: [T^2][tiles][inChannels], or
+    /// [T^2][inChannels][tiles] when `channelMajor` (the weight gradient's operand).
+    private func winogradInput(_ p: WinogradProduct, _ x: KernelArgument, first: Int, images: Int, channelMajor: Bool = false) throws -> KernelArgument {
         let tiles = p.tiles(images)
         let v = KernelArgument.tensor(try scratch("winograd inputs", count: p.positions * tiles * p.inChannels))
-        try launch("winograd_input_transform", file: "winograd.cl", defines: p.defines(images: images),
-                   global: p.transformGrid(p.inChannels, tiles), local: tuning.elementwiseGroup(p.transformGrid(p.inChannels, tiles)), [x, v, .int(first)])
+        var defines = p.defines(images: images)
+        defines["CHANNEL_MAJOR"] = channelMajor ? 1 : 0
+        let grid = channelMajor ? p.transformGrid(p.inChannels, tiles).reversed() : p.transformGrid(p.inChannels, tiles)
+        try launch("winograd_input_transform", file: "winograd.cl", defines: defines,
+                   global: grid, local: tuning.elementwiseGroup(grid), [x, v, .int(first)])
         return v
     }
 }
