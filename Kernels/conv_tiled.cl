@@ -26,7 +26,18 @@
 // Backward-data for stride 1 is conv2d_forward_tiled run on dy with the flipped weights and
 // padding KH-1-P, KW-1-P (the host checks stride 1 and P <= K-1; else conv.cl's kernel).
 // Dense layers: forward and backward-data are conv2d_forward_tiled, weight gradient
-// conv2d_weights_tiled, all with 1x1 images and kernels.
+// conv2d_weights_tiled, all with 1x1 images and kernels. winograd.cl's products are
+// conv2d_forward_tiled as well, 1x1 again: GROUPS of them stacked on global dimension 2, B the
+// packed transformed filters or (weight gradient) the transformed dy read in place, and with
+// ACCUMULATE the product added to y (image chunks summed in place).
+
+// float16 values passed between inlined helpers trip clang's x86 ABI note for targets without
+// AVX-512 (-Wpsabi): meaningless inside one program, and POCL prints "N warnings generated."
+// for it on every build of every shape. Likewise the weight gradient's store loop, which
+// stops at IN_C and so cannot be unrolled as its pragma asks (-Wpass-failed): it runs once per
+// tile, after the whole K loop.
+#pragma clang diagnostic ignored "-Wpsabi"
+#pragma clang diagnostic ignored "-Wpass-failed"
 
 #ifndef MR
 #define MR 6

@@ -52,8 +52,8 @@
 
 // Channels per work-item: every transform runs along the contiguous channel axis, VW at a
 // time as explicit vectors (POCL does not vectorise these gathers across work-items by
-// itself; measured 2-3x slower as scalars). The host sets VW 4 when the vectorised axis is a
-// multiple of 4 (IN_C for the input transform, OUT_C for the others), else 1.
+// itself; measured 2-3x slower as scalars). The host sets VW 4 when both IN_C and OUT_C are
+// multiples of 4 (one program serves every transform of a product), else 1.
 #ifndef VW
 #define VW 1
 #endif

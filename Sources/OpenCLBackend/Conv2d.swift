@@ -8,8 +8,8 @@ import FERCore
 /// | backward-data   | pack flipped/transposed weights, the same implicit GEMM on dy | stride 1, padding <= kernel - 1    | conv2d_backward_data     |
 /// | backward-weights| implicit GEMM per chunk of images, partials summed (reduce.cl)| outChannels % 16 == 0              | conv2d_backward_weights  |
 ///
-/// Before either: 3x3, stride-1, padding-1 layers with enough channels run as Winograd
-/// F(2x2, 3x3) when the tuning allows it (Winograd.swift).
+/// Before any of these: 3x3, stride-1, padding-1 layers with enough channels run all three
+/// passes as Winograd F(MxM, 3x3), M = 2, 3 or 4, when the tuning allows it (Winograd.swift).
 ///
 /// The bias gradient is `column_sum` (reduce.cl) in every case.
 extension OpenCLBackend {

@@ -18,7 +18,7 @@ struct Tuning {
     let columnSumChunks: Int
     /// The register-tiled implicit GEMM of Kernels/conv_tiled.cl (conv and dense).
     let gemm: GemmTuning
-    /// Fewest channels on either side of a Winograd convolution: below it the 16 products are
+    /// Fewest channels on either side of a Winograd convolution: below it the 16-36 products are
     /// thinner than one NR panel or one MR tile and the transforms cost more than they save
     /// (conv1, one input channel, stays on the implicit GEMM).
     let winogradMinChannels = 16
@@ -90,7 +90,8 @@ public enum TuningSource: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Tile shapes of Kernels/conv_tiled.cl. Each work-item owns rows x (16 * vectors) outputs in
+/// Tile shapes of Kernels/conv_tiled.cl, and whether 3x3 layers go through Kernels/winograd.cl
+/// first. Each work-item owns rows x (16 * vectors) outputs in
 /// float16 accumulators: rows * vectors float16 registers, plus the B vectors and a broadcast,
 /// must fit the vector register file or the accumulators spill (AVX2: 16 ymm, a float16 is 2;
 /// AVX-512: 32 zmm, a float16 is 1).
@@ -145,6 +146,24 @@ public struct GemmTuning: Sendable, Hashable, Codable {
         self.winogradChunkFloats = winogradChunkFloats
     }
 
+    /// Rows saved before Winograd existed (checkpoints' provenance, old cache files) have no
+    /// Winograd fields: they decode as Winograd off, the behaviour they were measured with,
+    /// so a resumed run still computes exactly as the interrupted one.
+    public init(from decoder: Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try values.decode(Bool.self, forKey: .enabled)
+        maxVectors = try values.decode(Int.self, forKey: .maxVectors)
+        rowsByVectors = try values.decode([Int].self, forKey: .rowsByVectors)
+        narrowInputRows = try values.decode(Int.self, forKey: .narrowInputRows)
+        narrowVectors = try values.decode(Int.self, forKey: .narrowVectors)
+        local = try values.decode(Int.self, forKey: .local)
+        chunkPixels = try values.decode(Int.self, forKey: .chunkPixels)
+        maxPartialFloats = try values.decode(Int.self, forKey: .maxPartialFloats)
+        packAlways = try values.decode(Bool.self, forKey: .packAlways)
+        winograd = try values.decodeIfPresent(Int.self, forKey: .winograd) ?? 0
+        winogradChunkFloats = try values.decodeIfPresent(Int.self, forKey: .winogradChunkFloats) ?? GemmTuning.defaultRow.winogradChunkFloats
+    }
+
     public func rows(forVectors vectors: Int) -> Int { rowsByVectors[max(1, min(vectors, rowsByVectors.count)) - 1] }
 
     /// What makes a row unusable (empty: usable). Rows read from a cache file are checked with
@@ -173,10 +192,11 @@ public struct GemmTuning: Sendable, Hashable, Codable {
         return row
     }
 
-    /// A short name of the fields the tuner varies ("MR 6, NV 1, chunk 576, local 1"; "simple").
+    /// A short name of the fields the tuner varies ("MR 6, NV 1, chunk 576, local 1, winograd up
+    /// to F(4x4,3x3)"; "simple").
     public var summary: String {
         guard enabled else { return "simple (one output per work-item)" }
-        return "MR \(rows(forVectors: maxVectors)), NV \(maxVectors), chunk \(chunkPixels), local \(local), winograd \(winograd == 0 ? "off" : "F(\(winograd)x\(winograd),3x3)")"
+        return "MR \(rows(forVectors: maxVectors)), NV \(maxVectors), chunk \(chunkPixels), local \(local), winograd \(winograd == 0 ? "off" : "up to F(\(winograd)x\(winograd),3x3)")"
     }
 
     /// Development override from the environment, for measuring rows of the table:

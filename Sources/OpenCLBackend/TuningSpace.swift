@@ -1,8 +1,8 @@
 /// The tile shapes `fer-cl tune` may choose from: a base row (the table's row for the device
 /// kind) and a few dimensions, each a short list of values. The search moves one dimension at
 /// a time (Tuner.swift), so everything it can pick lies in the product of these lists; the
-/// tests run the op checks at the smallest and the largest value of every dimension
-/// (`extremes`), so no pickable shape is one that was never verified.
+/// tests run the op checks at the smallest and the largest value of every dimension, Winograd
+/// on and off (`extremes`), so no pickable shape is one that was never verified.
 public struct TuningSpace: Sendable {
     public struct Dimension: Sendable {
         /// "winograd", "rows", "vectors", "chunk" or "local".
@@ -83,8 +83,10 @@ public struct TuningSpace: Sendable {
         cpu(kind: "CPU", base: GemmTuning.defaultRow), cpu(kind: "CPU (AVX-512)", base: GemmTuning.avx512Row), gpu(base: GemmTuning.gpuRow),
     ]
 
-    /// Two rows covering the ends of every space: each dimension at the smallest value any
-    /// space searches, and each at the largest (on the default row's other fields).
+    /// Rows covering the ends of every space: each dimension at the smallest value any space
+    /// searches, each at the largest (on the default row's other fields), and the largest with
+    /// Winograd off, because Winograd takes the 3x3 layers away from the largest GEMM tiles
+    /// that the direct products would otherwise use.
     public static var extremes: [GemmTuning] {
         var names: [String] = []
         for space in all { for dimension in space.dimensions where !names.contains(dimension.name) { names.append(dimension.name) } }
@@ -94,6 +96,8 @@ public struct TuningSpace: Sendable {
                 return Dimension(name: name, values: values).applied(pick(values), to: row)
             }
         }
-        return [row { $0.min() ?? 1 }, row { $0.max() ?? 1 }]
+        var largestDirect = row { $0.max() ?? 1 }
+        largestDirect.winograd = 0
+        return [row { $0.min() ?? 1 }, row { $0.max() ?? 1 }, largestDirect]
     }
 }

@@ -38,6 +38,7 @@ enum BackendChoice {
         print("tuning the convolution tile shapes for \(backend.device.name) (first use of this device and driver; "
               + "`fer-cl tune` re-measures, --no-tune skips)")
         let outcome: Tuner.Outcome
+        defer { releaseFreedMemory() }
         do {
             outcome = try Tuner(device: backend.device, sources: sources).run()
         } catch {

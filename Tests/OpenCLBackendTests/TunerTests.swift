@@ -16,12 +16,13 @@ import Verification
         return row
     }
 
-    /// Three compile configurations in all (cold POCL caches in CI pay for each).
+    /// Four compile configurations in all (cold POCL caches in CI pay for each).
     static let configurations = TuningSpace.extremes + [simple]
 
     @Test func extremesBracketEverySpace() {
         let extremes = TuningSpace.extremes
-        #expect(extremes.count == 2)
+        #expect(extremes.count == 3)
+        #expect(extremes[1].winograd > 0 && extremes[2].winograd == 0)
         for space in TuningSpace.all {
             for dimension in space.dimensions {
                 let low = dimension.value(of: extremes[0]), high = dimension.value(of: extremes[1])
@@ -41,8 +42,9 @@ import Verification
             #expect(backend.tuningSource == .given)
         }
         // Beyond OpChecks' odd shapes: 12x12 images with 64 output channels reach NV 4 tiles
-        // and, at 288-pixel chunks, a weight gradient summed from two chunks; 64 dense outputs
-        // reach the tiled dense weight gradient.
+        // (Winograd's products, or with Winograd off the direct ones) and, at 288-pixel chunks,
+        // a direct weight gradient summed from two chunks; 64 dense outputs reach the tiled
+        // dense weight gradient.
         var checks = OpChecks(reference: ReferenceBackend(), candidate: backend,
                               extraConvGeometries: [Conv2dGeometry(batch: 4, height: 12, width: 12, inChannels: 16, outChannels: 64)],
                               extraDenseGeometries: [DenseGeometry(batch: 9, inFeatures: 40, outFeatures: 64)])
@@ -68,6 +70,19 @@ import Verification
 
     static let fakeKey = TuningKey(platform: "Test Platform", device: "test device", driverVersion: "1.0",
                                    deviceVersion: "OpenCL 3.0 test", kernelHash: "0123456789abcdef")
+
+    /// Tile shapes saved before Winograd (a checkpoint's provenance, an old cache) read back as
+    /// Winograd off, the arithmetic they were measured and trained with.
+    @Test func rowsWithoutWinogradFieldsReadAsWinogradOff() throws {
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(GemmTuning.defaultRow)) as? [String: Any] ?? [:]
+        old["winograd"] = nil
+        old["winogradChunkFloats"] = nil
+        #expect(old.count == 9)
+        let read = try JSONDecoder().decode(GemmTuning.self, from: JSONSerialization.data(withJSONObject: old))
+        var expected = GemmTuning.defaultRow
+        expected.winograd = 0
+        #expect(read == expected)
+    }
 
     @Test func recordsRoundTrip() throws {
         let cache = Self.temporaryCache()

@@ -1,4 +1,5 @@
 import FERCore
+import Foundation
 import OpenCLBackend
 import ReferenceBackend
 import Testing
@@ -30,10 +31,12 @@ import Verification
         // in F(3x3) chunks of 2, 2 and 1 images.
         row.winogradChunkFloats = 10_000
         let backend = try OpenCLBackend(deviceRequest: nil, gemm: row)
+        if ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil { #expect(backend.gemmTuning == row) }
         let geometries = [
             Conv2dGeometry(batch: 5, height: 6, width: 6, inChannels: 16, outChannels: 32),   // whole tiles for M = 2, 3
             Conv2dGeometry(batch: 3, height: 9, width: 7, inChannels: 20, outChannels: 16),   // part tiles, 4-channel vectors
             Conv2dGeometry(batch: 2, height: 5, width: 5, inChannels: 17, outChannels: 48),   // scalar transforms (17 channels)
+            Conv2dGeometry(batch: 2, height: 6, width: 6, inChannels: 16, outChannels: 20),   // zero-padded forward filter panels
         ]
         for g in geometries { #expect(row.winogradTile(height: g.height, width: g.width) > 0) }
         var checks = OpChecks(reference: ReferenceBackend(), candidate: backend, extraConvGeometries: geometries)
