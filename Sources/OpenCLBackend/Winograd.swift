@@ -21,9 +21,9 @@ extension OpenCLBackend {
         defines["FLIPPED"] = flipped ? 1 : 0
         defines["HAS_BIAS"] = bias == nil ? 0 : 1
         let u = KernelArgument.tensor(try scratch("winograd filters", count: p.positions * shape.columnTiles * shape.columns * p.inChannels))
-        try launch("winograd_weight_transform", file: "winograd.cl", defines: defines,
-                   global: p.transformGrid(shape.columnTiles * shape.columns, p.inChannels),
-                   local: tuning.elementwiseGroup(p.transformGrid(shape.columnTiles * shape.columns, p.inChannels)), [w, u])
+        let filterGrid = p.transformGrid(shape.columnTiles * shape.columns, p.inChannels)
+        let grid = flipped ? filterGrid.reversed() : filterGrid
+        try launch("winograd_weight_transform", file: "winograd.cl", defines: defines, global: grid, local: tuning.elementwiseGroup(grid), [w, u])
         let chunk = p.chunkImages(tuning, transformedChannels: p.inChannels + p.outChannels)
         let m = KernelArgument.tensor(try scratch("winograd products", count: p.positions * p.tiles(chunk) * p.outChannels))
         for first in stride(from: 0, to: p.batch, by: chunk) {
@@ -93,8 +93,8 @@ struct WinogradProduct {
         ["WINO_M": tile, "BATCH": images, "IN_H": height, "IN_W": width, "IN_C": inChannels, "OUT_C": outChannels, "VW": vectorWidth]
     }
 
-    /// Channels per transform work-item (winograd.cl's VW): 4 when both channel counts allow.
-    var vectorWidth: Int { inChannels % 4 == 0 && outChannels % 4 == 0 ? 4 : 1 }
+    /// Channels per transform work-item (winograd.cl's VW): 8 or 4 when both channel counts allow.
+    var vectorWidth: Int { [8, 4].first { inChannels % $0 == 0 && outChannels % $0 == 0 } ?? 1 }
 
     /// The global size of a transform over `channels` (its contiguous axis) and `count` rows.
     func transformGrid(_ channels: Int, _ count: Int) -> [Int] { [channels / vectorWidth, count] }

@@ -6,7 +6,7 @@ import Testing
 import Verification
 
 /// Winograd F(2x2), F(3x3) and F(4x4) (Kernels/winograd.cl) against the reference: every tile
-/// size, part tiles (odd image sizes), both transform vector widths, and image chunks small
+/// size, part tiles (odd image sizes), all three transform vector widths, and image chunks small
 /// enough that every pass runs several (the weight gradient then adds chunk products in place).
 @Suite(.serialized) struct WinogradTests {
     @Test func eachLayerTakesTheTileWithTheFewestTransformedValues() {
@@ -33,7 +33,7 @@ import Verification
         let backend = try OpenCLBackend(deviceRequest: nil, gemm: row)
         if ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil { #expect(backend.gemmTuning == row) }
         let geometries = [
-            Conv2dGeometry(batch: 5, height: 6, width: 6, inChannels: 16, outChannels: 32),   // whole tiles for M = 2, 3
+            Conv2dGeometry(batch: 5, height: 6, width: 6, inChannels: 16, outChannels: 32),   // whole tiles for M = 2, 3; 8-channel vectors
             Conv2dGeometry(batch: 3, height: 9, width: 7, inChannels: 20, outChannels: 16),   // part tiles, 4-channel vectors
             Conv2dGeometry(batch: 2, height: 5, width: 5, inChannels: 17, outChannels: 48),   // scalar transforms (17 channels)
             Conv2dGeometry(batch: 2, height: 6, width: 6, inChannels: 16, outChannels: 20),   // zero-padded forward filter panels
