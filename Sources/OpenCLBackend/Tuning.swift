@@ -14,7 +14,10 @@ struct Tuning {
     let reduction: Int
     /// Work-group tile of the simple 2-D kernels (conv.cl and gemm.cl fallbacks): (columns, rows).
     let tile2D: (Int, Int)
-    /// Row chunks of `column_sum` (bias gradients): work-items are (4 columns, chunk).
+    /// Row chunks of the column reductions (`column_sum` of bias gradients, batch-norm
+    /// partials): work-items are (4 columns, chunk). On a CPU each work-item walks its chunk
+    /// alone and four of them share every cache line, so chunks must stay in L2 (conv1's
+    /// output in 256 chunks: 150 KB each); 256 took 0.75-0.85x the time of 32 there.
     let columnSumChunks: Int
     /// The register-tiled implicit GEMM of Kernels/conv_tiled.cl (conv and dense).
     let gemm: GemmTuning
@@ -31,7 +34,7 @@ struct Tuning {
         while power * 2 <= min(128, limit) { power *= 2 }
         reduction = power
         tile2D = limit >= 64 ? (16, 4) : (1, 1)
-        columnSumChunks = device.isGPU ? 256 : 32
+        columnSumChunks = 256
         self.gemm = gemm.clamped(maxWorkGroupSize: limit)
     }
 
