@@ -91,11 +91,14 @@ public final class BatchNormLayer: Layer {
             try backend.batchNormReLUPoolForward(pool, input: input, gamma: gamma.value, beta: beta.value, mean: savedMean, invStd: savedInvStd,
                                                  output: output, argmax: argmax)
         case .inference:
-            // Evaluation only: normalise with the running statistics, then the ReLU-pool.
-            let normalized = try buffers.tensor("normalized", batch: input.batch, sampleShape: sampleShape)
+            // Evaluation only: normalise with the running statistics, then the ReLU-pool. In
+            // place, over the conv output this layer was given: a Network is a chain, so nothing
+            // else reads that tensor, and no backward pass follows an inference pass; a buffer of
+            // its own would hold as much as every conv output (71 MB for the seed network at
+            // batch 64). Both backends' normalisation is elementwise, so aliasing is safe.
             try backend.batchNormForwardInference(geometry(batch: input.batch), input: input, gamma: gamma.value, beta: beta.value,
-                                                  runningMean: runningMean, runningVar: runningVar, output: normalized)
-            try backend.maxPoolForward(pool, input: normalized, output: output, argmax: argmax)
+                                                  runningMean: runningMean, runningVar: runningVar, output: input)
+            try backend.maxPoolForward(pool, input: input, output: output, argmax: argmax)
         }
         return output
     }

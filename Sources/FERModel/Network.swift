@@ -24,6 +24,9 @@ public final class Network {
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
+    /// Runs the layers in order. An inference pass may overwrite intermediate outputs (a fused
+    /// batch-norm layer normalises its conv's output in place); `input` is never written as
+    /// long as no fused batch-norm layer comes first, which no architecture does.
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
         guard Array(input.shape.dropFirst()) == inputShape else {
             throw ModelError.shapeMismatch(layer: "input", expected: "[batch] + \(inputShape)", actual: input.shape)

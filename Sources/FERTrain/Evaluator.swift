@@ -74,7 +74,7 @@ public struct Evaluator {
             let logits = try network.backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
             for (row, index) in indices.enumerated() {
                 let scores = logits[(row * k)..<((row + 1) * k)]
-                let label = Int(data.dataset.labels[Int(index)])
+                let label = Int(data.hostLabels[Int(index)])
                 let predicted = scores.indices.max { scores[$0] < scores[$1] }! - row * k
                 confusion[label][predicted] += 1
                 let top = Double(scores.max()!)

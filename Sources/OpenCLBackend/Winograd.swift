@@ -39,12 +39,14 @@ extension OpenCLBackend {
     }
 
     /// dw of the layer whose forward product is `p`; needs outChannels % 16 == 0 (Yt is the
-    /// product's B, read in place). Chunks after the first add to Mw.
+    /// product's B, read in place). Chunks after the first add to Mw. Mw lives in the scratch
+    /// of the other passes' filters U, and Yt in that of their products M: no pass uses both,
+    /// and the queue runs passes in order (18 MB less for the seed network).
     func winogradWeightGradient(_ p: WinogradProduct, input x: KernelArgument, outputGrad dy: KernelArgument,
                                 weightGrad dw: KernelArgument) throws {
         let chunk = p.chunkImages(tuning, transformedChannels: p.inChannels + p.outChannels)
-        let yt = KernelArgument.tensor(try scratch("winograd gradients", count: p.positions * p.tiles(chunk) * p.outChannels))
-        let mw = KernelArgument.tensor(try scratch("winograd weight products", count: p.positions * p.inChannels * p.outChannels))
+        let yt = KernelArgument.tensor(try scratch("winograd products", count: p.positions * p.tiles(chunk) * p.outChannels))
+        let mw = KernelArgument.tensor(try scratch("winograd filters", count: p.positions * p.inChannels * p.outChannels))
         for first in stride(from: 0, to: p.batch, by: chunk) {
             let images = min(chunk, p.batch - first)
             let tiles = p.tiles(images)

@@ -131,20 +131,24 @@ struct TrainCommand: Command {
             try checkDataLocations()
             BackendChoice.tuneOnFirstUse(backend, arguments)
         }
-        let (train, validation) = try datasets(options)
-        let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments)
-        if !resume {
-            var record = provenance
-            record["type"] = "run"
-            record["training_options"] = try String(decoding: JSONEncoder().encode(options), as: UTF8.self)
-            try run.appendLine(try String(decoding: Self.sortedEncoder.encode(record), as: UTF8.self))
-        }
-        print("training \(options.architecture) (\(network.parameterCount) parameters) on \(backend.name): "
-              + "\(train.count) training images" + (validation.map { ", \($0.count) validation images" } ?? ", no validation")
-              + "; run folder \(run.url.path)")
+        // The decoded images go out of scope with this block: the device holds its own copy.
+        let trainer: Trainer
+        do {
+            let (train, validation) = try datasets(options)
+            let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments)
+            if !resume {
+                var record = provenance
+                record["type"] = "run"
+                record["training_options"] = try String(decoding: JSONEncoder().encode(options), as: UTF8.self)
+                try run.appendLine(try String(decoding: Self.sortedEncoder.encode(record), as: UTF8.self))
+            }
+            print("training \(options.architecture) (\(network.parameterCount) parameters) on \(backend.name): "
+                  + "\(train.count) training images" + (validation.map { ", \($0.count) validation images" } ?? ", no validation")
+                  + "; run folder \(run.url.path)")
 
-        let trainer = try Trainer(options: options, network: network, train: train, validation: validation,
+            trainer = try Trainer(options: options, network: network, train: train, validation: validation,
                                   run: run, state: state, provenance: provenance)
+        }
         Self.catchInterrupts()
         let progress = ProgressDisplay(epochs: options.epochs, batchSize: options.batch)
         let outcome: TrainingOutcome
