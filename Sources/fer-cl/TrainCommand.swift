@@ -171,7 +171,6 @@ struct TrainCommand: Command {
         }
     }
 
-    /// Training and validation data as the options and arguments ask.
     /// The cheap part of `datasets`: the --data (and --val) paths exist and hold FER-2013 in a
     /// known form; nothing is decoded.
     func checkDataLocations() throws {
@@ -180,6 +179,7 @@ struct TrainCommand: Command {
         if let valPath = arguments.string("val") { _ = try DatasetLocation.open(path: valPath) }
     }
 
+    /// Training and validation data as the options and arguments ask.
     func datasets(_ options: TrainingOptions) throws -> (Dataset, Dataset?) {
         let loaded = try DataChoice.load(arguments)
         guard var train = loaded[.train] else {
