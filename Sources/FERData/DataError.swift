@@ -26,8 +26,10 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case badLabel
         /// A `Usage` value is not Training, PublicTest or PrivateTest.
         case unknownUsage
-        /// The file's bytes are neither JPEG nor PNG, or the codec rejected them.
+        /// The file's bytes are not an image, or the codec rejected them.
         case notAnImage
+        /// A recognised image format that fer-cl does not decode (BMP, GIF, WebP, TIFF).
+        case unsupportedImageFormat
         /// The image data stops before the image is complete.
         case truncatedImage
         /// The image decodes, but its compressed data is damaged.

@@ -35,6 +35,14 @@ public enum ImageFormat: String, Sendable {
 public func decodeGrayImage(_ bytes: [UInt8], path: String) throws(DataError) -> GrayImage {
     if bytes.isEmpty { throw DataError(.notAnImage, path: path, reason: "file is empty") }
     guard let format = ImageFormat(sniffing: bytes) else {
+        let kind = FileKind(sniffing: bytes)
+        if kind.isUnsupportedImage {
+            throw DataError(.unsupportedImageFormat, path: path,
+                            reason: "this is \(kind.description), a format fer-cl does not decode: convert it to PNG or JPEG")
+        }
+        if kind != .unknown {
+            throw DataError(.notAnImage, path: path, reason: "this is \(kind.description), not an image (fer-cl reads JPEG and PNG)")
+        }
         throw DataError(.notAnImage, path: path, reason: "not an image: starts with \(hexPrefix(bytes)), expected a JPEG or PNG signature")
     }
     if format == .png, let problem = pngTruncation(bytes) {

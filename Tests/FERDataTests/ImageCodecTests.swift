@@ -105,7 +105,12 @@ struct ImageCodecTests {
 
         var cases: [(String, DataError.Kind, String)] = []
         cases.append((dir.write("empty.jpg", []), .notAnImage, "file is empty"))
-        cases.append((dir.write("text.png", text: "hello, not an image"), .notAnImage, "not an image: starts with 68 65 6C 6C"))
+        cases.append((dir.write("text.png", text: "hello, not an image"), .notAnImage, "this is a text file, not an image"))
+        cases.append((dir.write("noise.png", [0x00, 0x07, 0x91, 0xFE, 0x13]), .notAnImage, "not an image: starts with 00 07 91 FE"))
+        cases.append((dir.write("photo.bmp", [0x42, 0x4D] + [UInt8](repeating: 0, count: 60)), .unsupportedImageFormat, "this is a BMP image, a format fer-cl does not decode"))
+        cases.append((dir.write("anim.gif", Array("GIF89a".utf8) + [UInt8](repeating: 0, count: 20)), .unsupportedImageFormat, "GIF image"))
+        cases.append((dir.write("photo.webp", Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)), .unsupportedImageFormat, "WebP image"))
+        cases.append((dir.write("scan.tif", [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0]), .unsupportedImageFormat, "TIFF image"))
         cases.append((dir.write("half.png", Array(png.prefix(png.count / 2))), .truncatedImage, "truncated PNG"))
         cases.append((dir.write("signature-only.png", Array(png.prefix(8))), .truncatedImage, "truncated PNG"))
         cases.append((dir.write("half.jpg", Array(jpeg.prefix(jpeg.count / 2))), .truncatedImage, "truncated JPEG"))
