@@ -22,6 +22,12 @@ public enum DatasetLocation: Sendable, Equatable {
         case .missing:
             throw DataError(.pathNotFound, path: path, reason: "no such file or folder")
         case .file:
+            // A file must be the CSV; anything else gets named rather than parsed as one.
+            if let kind = FileKind.of(path: path), kind != .text {
+                throw DataError(.unrecognizedLayout, path: path, reason:
+                    "this is \(kind.description), not FER-2013 data: --data takes the image folders (train/, test/), "
+                        + "a folder of class folders, or Kaggle's fer2013.csv")
+            }
             return .csv(path: path)
         case .directory:
             break

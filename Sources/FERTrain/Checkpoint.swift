@@ -53,15 +53,39 @@ public enum Checkpoint {
                             metadata: ModelFile.metadata(for: network, normalization: normalization, extra: extra)).write(to: url)
     }
 
+    /// A checkpoint's record of its run, read from the metadata alone (no tensors are loaded):
+    /// enough to reconcile a resuming command line and to tell a finished run.
+    public struct SavedRun: Sendable {
+        public let options: TrainingOptions
+        public let state: TrainingState
+        /// Every metadata string (provenance: command, device, tile shape, ...).
+        public let metadata: [String: String]
+        public var isFinished: Bool { state.epoch >= options.epochs }
+    }
+
+    public static func savedRun(at url: URL) throws -> SavedRun {
+        try savedRun(in: try SafetensorsFile(contentsOf: url), path: url.path)
+    }
+
+    static func savedRun(in file: SafetensorsFile, path: String) throws -> SavedRun {
+        guard file.metadata["kind"] == "checkpoint", let optionsText = file.metadata["training_options"],
+              let stateText = file.metadata["training_state"] else {
+            let kind = file.metadata["kind"].map { " (it is a \($0) file)" } ?? ""
+            throw ModelFileError.notAModel(path: path, reason: "not a fer-cl resume checkpoint\(kind): no training state in its metadata")
+        }
+        do {
+            return SavedRun(options: try JSONDecoder().decode(TrainingOptions.self, from: Data(optionsText.utf8)),
+                            state: try JSONDecoder().decode(TrainingState.self, from: Data(stateText.utf8)), metadata: file.metadata)
+        } catch {
+            throw ModelFileError.notAModel(path: path, reason: "its saved training options or state cannot be read: \(error)")
+        }
+    }
+
     /// Restores weights, moments and counters into `network`; returns the saved options and state.
     public static func restore(from url: URL, into network: Network) throws -> (options: TrainingOptions, state: TrainingState) {
         let file = try SafetensorsFile(contentsOf: url)
-        guard file.metadata["kind"] == "checkpoint",
-              let optionsText = file.metadata["training_options"], let stateText = file.metadata["training_state"],
-              let options = try? JSONDecoder().decode(TrainingOptions.self, from: Data(optionsText.utf8)),
-              let state = try? JSONDecoder().decode(TrainingState.self, from: Data(stateText.utf8)) else {
-            throw ModelFileError.notAModel(path: url.path, reason: "not a fer-cl resume checkpoint (no training state in its metadata)")
-        }
+        let saved = try savedRun(in: file, path: url.path)
+        let (options, state) = (saved.options, saved.state)
         try ModelFile.load(file, into: network, path: url.path, strict: true, ignoringPrefix: optimizerPrefix)
         for parameter in network.parameters {
             for (suffix, tensor) in [("exp_avg", parameter.firstMoment), ("exp_avg_sq", parameter.secondMoment)] {

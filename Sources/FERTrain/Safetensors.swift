@@ -1,3 +1,4 @@
+import FERData
 import Foundation
 
 /// The safetensors format (https://github.com/huggingface/safetensors): an 8-byte
@@ -97,11 +98,26 @@ public struct SafetensorsFile: Sendable {
     }
 
     public init(contentsOf url: URL) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw SafetensorsError(path: url.path, reason: "no such file")
+        }
+        if isFolder.boolValue {
+            let model = url.appendingPathComponent("model.safetensors")
+            throw SafetensorsError(path: url.path, reason: "is a folder, not a model file"
+                + (FileManager.default.fileExists(atPath: model.path) ? " (its final model is \(model.path))" : ""))
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw SafetensorsError(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        // A file of another kind is named, rather than parsed until its bytes make no sense.
+        let kind = FileKind(sniffing: data.prefix(64))
+        if ![.safetensors, .unknown, .empty].contains(kind) {
+            throw SafetensorsError(path: url.path, reason: "this is \(kind.description), not a model file "
+                + "(fer-cl's models and checkpoints are .safetensors files written by `fer-cl train`)")
         }
         do {
             try self.init(data: data)

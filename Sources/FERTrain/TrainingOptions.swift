@@ -34,8 +34,48 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Fraction of the training split held out for validation when the data has no test split
     /// or `--val-split` asks for it.
     public var validationSplit: Float = 0
+    /// The images the run reads, as resolved when it started; nil in checkpoints written
+    /// before fer-cl 0.2 recorded it (their command line says it instead).
+    public var data: DataSelection?
 
     public init() {}
+
+    /// Every field is optional in a saved record and takes its default when absent, so a
+    /// checkpoint written before a field existed still resumes (the synthesized decoder
+    /// rejected the whole record for one missing key).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
+        let d = TrainingOptions()
+        architecture = try read(.architecture, d.architecture)
+        epochs = try read(.epochs, d.epochs)
+        batch = try read(.batch, d.batch)
+        learningRate = try read(.learningRate, d.learningRate)
+        weightDecay = try read(.weightDecay, d.weightDecay)
+        decoupledWeightDecay = try read(.decoupledWeightDecay, d.decoupledWeightDecay)
+        schedule = try read(.schedule, d.schedule)
+        warmupEpochs = try read(.warmupEpochs, d.warmupEpochs)
+        stepEpochs = try read(.stepEpochs, d.stepEpochs)
+        stepGamma = try read(.stepGamma, d.stepGamma)
+        seed = try read(.seed, d.seed)
+        flipProbability = try read(.flipProbability, d.flipProbability)
+        rotationDegrees = try read(.rotationDegrees, d.rotationDegrees)
+        scaleJitter = try read(.scaleJitter, d.scaleJitter)
+        translatePixels = try read(.translatePixels, d.translatePixels)
+        cropPadding = try read(.cropPadding, d.cropPadding)
+        mean = try read(.mean, d.mean)
+        std = try read(.std, d.std)
+        classWeights = try read(.classWeights, d.classWeights)
+        balancedSampling = try read(.balancedSampling, d.balancedSampling)
+        validationSplit = try read(.validationSplit, d.validationSplit)
+        data = try c.decodeIfPresent(DataSelection.self, forKey: .data)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, schedule, warmupEpochs, stepEpochs,
+             stepGamma, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, mean, std,
+             classWeights, balancedSampling, validationSplit, data
+    }
 
     public var normalization: Normalization { Normalization(scale: 1.0 / 255.0, mean: mean, std: std) }
 

@@ -43,7 +43,8 @@ struct ParsedArguments {
                 name = String(name[..<equals])
             }
             guard let spec = specs.first(where: { $0.name == name }) else {
-                throw UsageError(message: "unknown option --\(name)", command: command)
+                let guess = Suggestion.closest(to: name, among: specs.map(\.name) + ["help"])
+                throw UsageError(message: "unknown option --\(name)" + (guess.map { "; did you mean --\($0)?" } ?? ""), command: command)
             }
             if spec.valueName == nil {
                 guard inlineValue == nil else { throw UsageError(message: "--\(name) takes no value", command: command) }

@@ -35,7 +35,7 @@ enum BackendChoice {
         guard let backend = backend as? OpenCLBackend, ProcessInfo.processInfo.environment["FER_CL_GEMM"] == nil,
               let cache = TuningCache.standard(), let sources = try? kernelSources(arguments) else { return }
         if case let .valid(record, _) = cache.lookup(TuningKey(device: backend.device, sources: sources)), !record.isQuick { return }
-        print("tuning the convolution tile shapes for \(backend.device.name) (first use of this device and driver; "
+        printError("tuning the convolution tile shapes for \(backend.device.name) (first use of this device and driver; "
               + "`fer-cl tune` re-measures, --no-tune skips)")
         let outcome: Tuner.Outcome
         defer { releaseFreedMemory() }
@@ -50,11 +50,11 @@ enum BackendChoice {
         do {
             let file = try cache.store(record)
             backend.adoptTuning(record.gemm, source: .cached(path: file.path))
-            print("\(result); cached in \(file.path)")
+            printError("\(result); cached in \(file.path)")
         } catch {
             printError("fer-cl: warning: \(error); using the tuned shape for this run only")
             backend.adoptTuning(record.gemm, source: .given)
-            print(result)
+            printError(result)
         }
     }
 }

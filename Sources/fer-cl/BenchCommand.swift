@@ -6,7 +6,7 @@ import OpenCLBackend
 struct BenchCommand: Command {
     static let name = "bench"
     static let summary = "Time training steps and inference of a model on random data, with per-op device times."
-    static let usage = "[--model seed] [--batch N] [--device D] [--steps N] [--warmup N] [--json] [--kernels DIR]"
+    static let usage = "[--model seed] [--batch 64] [--device D] [--steps 10] [--warmup 2] [--json] [--kernels DIR]"
     static let options: [OptionSpec] = [
         .value("model", "NAME", "Architecture to time (default seed)."),
         .value("batch", "N", "Batch size (default 64)."),

@@ -5,7 +5,7 @@ import Foundation
 struct EvaluateCommand: Command {
     static let name = "evaluate"
     static let summary = "Score a model: overall and per-class accuracy, precision/recall/F1, confusion matrix."
-    static let usage = "--model FILE --data PATH [--json] [--confusion FILE.svg] [--usage U] [--device D]"
+    static let usage = "--model FILE [--data PATH] [--json] [--confusion FILE.svg] [--usage U] [--batch 256] [--device D]"
     static let options: [OptionSpec] = [
         .value("model", "FILE", "A fer-cl model (model.safetensors, best.safetensors or a checkpoint)."),
         DataChoice.option("Data to score: a split root is scored on its test split, a class folder as it is, a CSV on its PublicTest+PrivateTest rows. Default \(DataChoice.defaultDescription)."),

@@ -21,8 +21,8 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 /// Diagnostics go to standard error so that `--json` output stays parseable.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+func printError(_ message: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((message + terminator).utf8))
 }
 
 extension String {

@@ -7,7 +7,7 @@ import Foundation
 struct PredictCommand: Command {
     static let name = "predict"
     static let summary = "Classify face images with a trained model: the top emotions with probabilities."
-    static let usage = "--model FILE IMAGE... [--top K] [--json] [--device D]"
+    static let usage = "--model FILE IMAGE... [--top 3] [--json] [--device D]"
     static let options: [OptionSpec] = [
         .value("model", "FILE", "A fer-cl model file."),
         .value("top", "K", "How many emotions to list per image (default 3)."),

@@ -2,11 +2,12 @@ import FERTrain
 import Foundation
 
 /// Training progress: a bar redrawn in place on a terminal, plain lines every 10% of an
-/// epoch otherwise (logs, CI); one summary line per epoch either way.
+/// epoch otherwise (logs, CI); one summary line per epoch either way. All of it goes to
+/// standard error: standard output is for results.
 final class ProgressDisplay {
     let epochs: Int
     let batchSize: Int
-    let isTerminal = isatty(STDOUT_FILENO) != 0
+    let isTerminal = isatty(STDERR_FILENO) != 0
     private var lastDecile = -1
     private var barShown = false
 
@@ -21,17 +22,16 @@ final class ProgressDisplay {
             if isTerminal {
                 let width = 24, filled = Int(fraction * Double(width))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                print(String(format: "\repoch %d/%d [%@] %d/%d  %.1f img/s  loss %.4f  ETA %@ ",
-                             epoch + 1, epochs, bar, batch, batches, imagesPerSecond, loss,
-                             Self.duration(eta)),
-                      terminator: "")
-                fflush(stdout)
+                printError(String(format: "\repoch %d/%d [%@] %d/%d  %.1f img/s  loss %.4f  ETA %@ ",
+                                  epoch + 1, epochs, bar, batch, batches, imagesPerSecond, loss,
+                                  Self.duration(eta)),
+                           terminator: "")
                 barShown = true
             } else {
                 let decile = Int(fraction * 10)
                 if decile != lastDecile {
                     lastDecile = decile
-                    print(String(format: "epoch %d/%d batch %d/%d  %.1f img/s  loss %.4f", epoch + 1, epochs, batch, batches, imagesPerSecond, loss))
+                    printError(String(format: "epoch %d/%d batch %d/%d  %.1f img/s  loss %.4f", epoch + 1, epochs, batch, batches, imagesPerSecond, loss))
                 }
             }
         case let .epoch(m):
@@ -42,12 +42,12 @@ final class ProgressDisplay {
                 line += String(format: "  val loss %.4f acc %.2f%%", loss, accuracy * 100)
             }
             line += String(format: "  %.1f img/s  %@  lr %.2g", m.imagesPerSecond, Self.duration(m.seconds), Double(m.learningRate))
-            print(line)
+            printError(line)
         }
     }
 
     func finishLine() {
-        if barShown { print(""); barShown = false }
+        if barShown { printError(""); barShown = false }
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -4,12 +4,21 @@ import OpenCLBackend
 
 /// Where a model came from: fer-cl's version and commit, the device and driver, the command line.
 enum Provenance {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
     static let tileShapeKey = "tile_shape"
 
-    static func describe(backend: Backend, arguments: [String]) -> [String: String] {
+    /// - Parameter resuming: the checkpoint's metadata when a run is resumed: the record keeps
+    ///   the command that started the run and when, and adds the resuming command.
+    static func describe(backend: Backend, arguments: [String], resuming: [String: String]? = nil) -> [String: String] {
+        let now = ISO8601DateFormatter().string(from: Date())
         var record = ["fer_cl_version": version, "fer_cl_commit": BuildInfo.commit, "device": backend.name,
-                      "command": arguments.joined(separator: " "), "created": ISO8601DateFormatter().string(from: Date())]
+                      "command": arguments.joined(separator: " "), "created": now]
+        if let resuming {
+            record["command"] = resuming["command"] ?? record["command"]
+            record["created"] = resuming["created"] ?? now
+            record["resume_command"] = arguments.joined(separator: " ")
+            record["resumed"] = now
+        }
         if let opencl = backend as? OpenCLBackend {
             record["driver"] = "\(opencl.device.platformName) \(opencl.device.driverVersion)"
             // The tile shape decides how partial sums are grouped, so a resumed run reuses it.

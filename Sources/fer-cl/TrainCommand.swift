@@ -11,11 +11,11 @@ nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 struct TrainCommand: Command {
     static let name = "train"
     static let summary = "Train a network on FER-2013 (default: the write-up's seed recipe)."
-    static let usage = "[--data PATH] [--model seed] [--epochs 15] [--batch 64] [--lr 0.001] [--device D] [--seed N] [--out DIR] [--resume] ..."
+    static let usage = "[--data PATH] [--model seed] [--epochs 15] [--batch 64] [--lr 0.001] [--device D] [--seed 1] [--out runs/DATE-TIME] [--resume] ..."
     static let options: [OptionSpec] = [
         DataChoice.option("FER-2013: image folders (train/, test/), a class-folder split, or fer2013.csv. Default \(DataChoice.defaultDescription)."),
         .value("model", "NAME", "Architecture (default seed)."),
-        .value("epochs", "N", "Epochs (default 15)."),
+        .value("epochs", "N", "Epochs (default 15); with --resume, the run's new total (extends a finished run)."),
         .value("batch", "N", "Batch size (default 64)."),
         .value("lr", "RATE", "Adam learning rate (default 0.001)."),
         .value("weight-decay", "W", "Weight decay (default 0): L2 for Adam, decoupled with --adamw."),
@@ -28,7 +28,7 @@ struct TrainCommand: Command {
         BackendChoice.noTuneOption,
         .value("seed", "N", "Seed of initialisation, shuffling, dropout and augmentation (default 1)."),
         .value("out", "DIR", "Run folder (default runs/<date-time>); an existing run is never overwritten without --resume or --force."),
-        .flag("resume", "Continue the run in --out from its checkpoint.safetensors (its saved options are used)."),
+        .flag("resume", "Continue the run in --out from its checkpoint.safetensors with its own options and data; only --epochs, --device, --kernels and --no-tune may change, any other option must equal the run's."),
         .flag("force", "Overwrite the run files in --out."),
         .value("init", "FILE", "Start from the weights of a safetensors file with the same tensor names (e.g. trained in PyTorch)."),
         .value("val", "PATH", "Validation data (default: the data's test split when it has one)."),
@@ -44,45 +44,26 @@ struct TrainCommand: Command {
         BackendChoice.kernelsOption,
     ]
     static let discussion = """
-        Writes to the run folder: checkpoint.safetensors (resume state, after every epoch and on Ctrl-C), \
+        The run folder is created once the data and the network are known to be good. Writes to it: checkpoint.safetensors (resume state, after every epoch and on Ctrl-C), \
         best.safetensors (best validation accuracy), model.safetensors (final), metrics.jsonl (a provenance \
-        record, then one record per epoch). Ctrl-C finishes the current step, writes a checkpoint and exits 130.
+        record, then one record per epoch; schema in the README). Ctrl-C finishes the current step, writes a checkpoint and exits 130. \
+        Progress and messages go to standard error.
         """
 
     let arguments: ParsedArguments
-    var options = TrainingOptions()
+    /// The options this command line asks for: the seed recipe with what it gives applied.
+    /// A resumed run uses its checkpoint's instead (`RunOptions.resumed`).
+    let options: TrainingOptions
 
     init(_ arguments: ParsedArguments) throws {
         self.arguments = arguments
         let a = arguments
-        options.architecture = try Architecture.named(a.string("model") ?? "seed").rawValue
-        options.epochs = try a.int("epochs", default: options.epochs, range: 1...100_000)
-        options.batch = try a.int("batch", default: options.batch, range: 2...65_536)
-        options.learningRate = try a.float("lr", default: options.learningRate)
-        options.weightDecay = try a.float("weight-decay", default: 0)
-        options.decoupledWeightDecay = a.flag("adamw")
-        if let schedule = a.string("schedule") {
-            guard let value = TrainingOptions.Schedule(rawValue: schedule) else {
-                throw UsageError(message: "--schedule must be one of constant, step, cosine", command: Self.name)
-            }
-            options.schedule = value
-        }
-        options.warmupEpochs = try a.float("warmup", default: 0)
-        options.stepEpochs = try a.int("step-epochs", default: options.stepEpochs, range: 1...100_000)
-        options.stepGamma = try a.float("step-gamma", default: options.stepGamma)
-        options.seed = try a.uint64("seed", default: options.seed)
-        let augmentation = try AugmentationFlags().parsed(a)
-        options.flipProbability = augmentation.flip
-        options.rotationDegrees = augmentation.rotate
-        options.scaleJitter = augmentation.scale
-        options.translatePixels = augmentation.translate
-        options.cropPadding = augmentation.cropPadding
-        options.mean = try a.float("mean", default: 0)
-        options.std = try a.float("std", default: 1)
-        options.classWeights = a.flag("class-weights")
-        options.balancedSampling = a.flag("balanced")
-        options.validationSplit = try a.float("val-split", default: 0)
+        var options = TrainingOptions()
+        try RunOptions.apply(a, to: &options)
         if let problem = options.problems().first { throw UsageError(message: problem, command: Self.name) }
+        self.options = options
+        _ = try a.optionalInt("subset", range: 2...Int.max)
+        _ = try a.optionalInt("val-subset", range: 1...Int.max)
         if a.flag("resume") && a.string("out") == nil {
             throw UsageError(message: "--resume needs --out DIR, the run to continue", command: Self.name)
         }
@@ -96,58 +77,76 @@ struct TrainCommand: Command {
         let resume = arguments.flag("resume")
         let outPath = arguments.string("out") ?? "runs/" + Self.timestamp()
         let run = try RunDirectory(URL(fileURLWithPath: outPath, isDirectory: true), resume: resume, force: arguments.flag("force"))
-        let backend = try BackendChoice.make(arguments)
 
+        // Everything that can be refused is checked before the device, the tuner or the data
+        // are touched, and before anything is written.
         var options = self.options
-        var state = TrainingState()
-        let network: Network
+        var saved: Checkpoint.SavedRun?
         if resume {
-            network = try Architecture.named(try Checkpoint.architecture(at: run.checkpoint)).build(on: backend)
-            (options, state) = try Checkpoint.restore(from: run.checkpoint, into: network)
-            print("resuming \(run.url.path) at epoch \(state.epoch + 1), batch \(state.batchInEpoch + 1) (saved options are used)")
+            let record = try Checkpoint.savedRun(at: run.checkpoint)
+            options = try RunOptions.resumed(record, arguments: arguments)
+            if record.state.epoch >= options.epochs {
+                printError("\(run.url.path) is finished: \(record.state.epoch) of \(record.options.epochs) epochs done; nothing to do. "
+                           + "To train it further, give a larger total: fer-cl train --resume --out \(run.url.path) --epochs \(record.state.epoch + 5)")
+                return 0
+            }
+            saved = record
         } else {
-            network = try Architecture.named(options.architecture).build(on: backend)
+            options.data = try RunOptions.dataSelection(arguments)
+        }
+        guard let data = options.data else { throw UsageError(message: DataChoice.whereToPutIt, command: Self.name) }
+
+        let backend = try BackendChoice.make(arguments)
+        var state = TrainingState()
+        let network = try Architecture.named(options.architecture).build(on: backend)
+        if let saved {
+            state = try Checkpoint.restore(from: run.checkpoint, into: network).state
+            printError("resuming \(run.url.path) at epoch \(state.epoch + 1) of \(options.epochs), batch \(state.batchInEpoch + 1) "
+                       + "(the run's own options and data)")
+            if let opencl = backend as? OpenCLBackend, let text = saved.metadata[Provenance.tileShapeKey],
+               let shape = try? JSONDecoder().decode(GemmTuning.self, from: Data(text.utf8)) {
+                // The interrupted run's shape: it groups the weight gradient's partial sums, so the
+                // resumed run computes exactly as the interrupted one would have.
+                opencl.adoptTuning(shape, source: .given)
+                printError("using the run's tile shapes (\(shape.summary))")
+            }
+        } else {
             try network.initialize(seed: options.seed)
             if let initPath = arguments.string("init") {
                 let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: initPath))
                 let (missing, unexpected) = try ModelFile.load(file, into: network, path: initPath, strict: false,
                                                                ignoringPrefix: Checkpoint.optimizerPrefix)
-                print("initialised from \(initPath)"
-                      + (missing.isEmpty ? "" : "; missing (kept at default init): \(missing.joined(separator: ", "))")
-                      + (unexpected.isEmpty ? "" : "; unexpected (ignored): \(unexpected.joined(separator: ", "))"))
+                printError("initialised from \(initPath)"
+                           + (missing.isEmpty ? "" : "; missing (kept at default init): \(missing.joined(separator: ", "))")
+                           + (unexpected.isEmpty ? "" : "; unexpected (ignored): \(unexpected.joined(separator: ", "))"))
             }
-        }
-
-        if resume, let opencl = backend as? OpenCLBackend, let text = try Checkpoint.metadata(Provenance.tileShapeKey, at: run.checkpoint),
-           let shape = try? JSONDecoder().decode(GemmTuning.self, from: Data(text.utf8)) {
-            // The interrupted run's shape: it groups the weight gradient's partial sums, so the
-            // resumed run computes exactly as the interrupted one would have.
-            opencl.adoptTuning(shape, source: .given)
-            print("using the run's tile shapes (\(shape.summary))")
-        } else if !arguments.flag("no-tune") {
-            // Before the data load, whose memory would add to the tuner's (0.54 GB of workload
-            // and program builds; together 1.08 GB peak, measured), but after a check that the
-            // data is where it should be: a wrong --data path should not cost a minute of tuning.
-            try checkDataLocations()
-            BackendChoice.tuneOnFirstUse(backend, arguments)
+            if !arguments.flag("no-tune") {
+                // Before the data load, whose memory would add to the tuner's (0.54 GB of workload
+                // and program builds; together 1.08 GB peak, measured), but after the data paths
+                // were checked: a wrong --data path should not cost a minute of tuning.
+                BackendChoice.tuneOnFirstUse(backend, arguments)
+            }
         }
         // The decoded images go out of scope with this block: the device holds its own copy.
         let trainer: Trainer
+        let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments, resuming: saved?.metadata)
         do {
-            let (train, validation) = try datasets(options)
-            let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments)
-            if !resume {
-                var record = provenance
-                record["type"] = "run"
-                record["training_options"] = try String(decoding: JSONEncoder().encode(options), as: UTF8.self)
-                try run.appendLine(try String(decoding: Self.sortedEncoder.encode(record), as: UTF8.self))
-            }
-            print("training \(options.architecture) (\(network.parameterCount) parameters) on \(backend.name): "
-                  + "\(train.count) training images" + (validation.map { ", \($0.count) validation images" } ?? ", no validation")
-                  + "; run folder \(run.url.path)")
-
+            let (train, validation) = try datasets(data, options)
             trainer = try Trainer(options: options, network: network, train: train, validation: validation,
                                   run: run, state: state, provenance: provenance)
+            // Data and network are good: only now does the run folder come to exist.
+            if resume {
+                try run.appendRecord(type: "resume", ["command": CommandLine.arguments.joined(separator: " "),
+                                                      "created": provenance["resumed"] ?? "", "epoch": state.epoch,
+                                                      "batch_in_epoch": state.batchInEpoch, "epochs": options.epochs,
+                                                      "device": backend.name, "fer_cl_commit": BuildInfo.commit])
+            } else {
+                try run.create()
+                try run.appendRunRecord(provenance: provenance, options: options)
+            }
+            printError("training \(options.architecture) (\(network.parameterCount) parameters) on \(backend.name): "
+                       + "\(train.count) training images" + (validation.map { ", \($0.count) validation images" } ?? ", no validation")
+                       + " from \(data.path); run folder \(run.url.path)")
         }
         Self.catchInterrupts()
         let progress = ProgressDisplay(epochs: options.epochs, batchSize: options.batch)
@@ -161,33 +160,26 @@ struct TrainCommand: Command {
         progress.finishLine()
         switch outcome {
         case .interrupted:
-            print("interrupted: checkpoint written to \(run.checkpoint.path); continue with `fer-cl train --resume --out \(run.url.path)`")
+            printError("interrupted: checkpoint written to \(run.checkpoint.path); continue with `fer-cl train --resume --out \(run.url.path)`")
             return 130
         case .completed:
             let best = trainer.state.bestValidationAccuracy
-            print("done: final model \(run.model.path)" + (best >= 0 ? String(format: "; best validation accuracy %.2f%% (epoch %d) in %@",
-                                                                                  best * 100, trainer.state.bestEpoch, run.best.path) : ""))
+            printError("done: final model \(run.model.path)" + (best >= 0 ? String(format: "; best validation accuracy %.2f%% (epoch %d) in %@",
+                                                                                       best * 100, trainer.state.bestEpoch, run.best.path) : ""))
             return 0
         }
     }
 
-    /// The cheap part of `datasets`: the --data (and --val) paths exist and hold FER-2013 in a
-    /// known form; nothing is decoded.
-    func checkDataLocations() throws {
-        guard let path = DataChoice.path(arguments) else { throw UsageError(message: DataChoice.whereToPutIt, command: Self.name) }
-        _ = try DatasetLocation.open(path: path)
-        if let valPath = arguments.string("val") { _ = try DatasetLocation.open(path: valPath) }
-    }
-
-    /// Training and validation data as the options and arguments ask.
-    func datasets(_ options: TrainingOptions) throws -> (Dataset, Dataset?) {
-        let loaded = try DataChoice.load(arguments)
+    /// Training and validation data as the run's data selection and options say.
+    func datasets(_ data: DataSelection, _ options: TrainingOptions) throws -> (Dataset, Dataset?) {
+        let loaded = try loadDatasets(at: data.path, options: LoadOptions(skipBad: data.skipBad))
+        DataChoice.reportSkipped(loaded.report)
         guard var train = loaded[.train] else {
             throw UsageError(message: "\(loaded.source) has no training split (train/ folder or Training rows)", command: Self.name)
         }
         var validation: Dataset?
-        if let valPath = arguments.string("val") {
-            let other = try loadDatasets(at: valPath, options: LoadOptions(skipBad: arguments.flag("skip-bad")))
+        if let valPath = data.validationPath {
+            let other = try loadDatasets(at: valPath, options: LoadOptions(skipBad: data.skipBad))
             DataChoice.reportSkipped(other.report)
             validation = other[.test] ?? other.datasets.first
         } else if options.validationSplit > 0 {
@@ -195,8 +187,8 @@ struct TrainCommand: Command {
         } else {
             validation = loaded[.test]
         }
-        if let limit = try arguments.optionalInt("subset", range: 2...Int.max) { train = train.randomSubset(limit, seed: options.seed) }
-        if let limit = try arguments.optionalInt("val-subset", range: 1...Int.max) { validation = validation?.randomSubset(limit, seed: options.seed) }
+        if let limit = data.trainSubset { train = train.randomSubset(limit, seed: options.seed) }
+        if let limit = data.validationSubset { validation = validation?.randomSubset(limit, seed: options.seed) }
         return (train, validation)
     }
 
@@ -214,11 +206,5 @@ struct TrainCommand: Command {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         return formatter.string(from: Date())
-    }
-
-    static var sortedEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

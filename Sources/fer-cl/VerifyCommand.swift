@@ -6,7 +6,7 @@ import Verification
 struct VerifyCommand: Command {
     static let name = "verify"
     static let summary = "Compare every op, and one whole training step of the seed network, between the pure-Swift reference and an OpenCL device."
-    static let usage = "[--device D] [--json] [--seed N] [--batch N] [--kernels DIR]"
+    static let usage = "[--device D] [--json] [--seed 2013] [--batch 4] [--kernels DIR]"
     static let options: [OptionSpec] = [
         BackendChoice.deviceOption,
         .flag("json", "Write the results as JSON to standard output instead of a table."),

@@ -9,17 +9,47 @@ func topLevelHelp() -> String {
     for command in commands {
         text += "  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary + "\n"
     }
-    text += "\nRun `fer-cl <command> --help` for a command's options."
+    text += "\nRun `fer-cl help <command>` or `fer-cl <command> --help` for a command's options; `fer-cl --version` for the version."
     return text
 }
 
+/// The command called `name`, or a usage error that suggests the closest one.
+func findCommand(named name: String) -> Result<any Command.Type, UsageError> {
+    if let command = commands.first(where: { $0.name == name }) { return .success(command) }
+    let guess = Suggestion.closest(to: name, among: commands.map { $0.name })
+    let message = "unknown command '\(name)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
+        + "\nCommands: " + commands.map { $0.name }.joined(separator: ", ") + ". Run `fer-cl --help` for what each does."
+    return .failure(UsageError(message: message, command: ""))
+}
+
 func runCommand(_ arguments: [String]) -> Int32 {
-    guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
+    guard let name = arguments.first, !["--help", "-h"].contains(name) else {
         print(topLevelHelp())
         return arguments.isEmpty ? 2 : 0
     }
-    guard let command = commands.first(where: { $0.name == name }) else {
-        printError("fer-cl: unknown command '\(name)'\n\n" + topLevelHelp())
+    if name == "--version" || name == "version" {
+        print(VersionReport.text())
+        return 0
+    }
+    if name == "help" {
+        guard let topic = arguments.dropFirst().first else {
+            print(topLevelHelp())
+            return 0
+        }
+        switch findCommand(named: topic) {
+        case .success(let command):
+            print(command.help)
+            return 0
+        case .failure(let error):
+            printError("fer-cl: \(error.message)")
+            return 2
+        }
+    }
+    let command: any Command.Type
+    switch findCommand(named: name) {
+    case .success(let found): command = found
+    case .failure(let error):
+        printError("fer-cl: \(error.message)")
         return 2
     }
     let rest = Array(arguments.dropFirst())

@@ -36,7 +36,9 @@ import Testing
 
     func temporaryRun() throws -> RunDirectory {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fer-cl-resume-\(UUID().uuidString)")
-        return try RunDirectory(url, resume: false, force: false)
+        let run = try RunDirectory(url, resume: false, force: false)
+        try run.create()
+        return run
     }
 
     func parameters(_ network: Network) throws -> [[Float]] {
