@@ -6,7 +6,7 @@ import ReferenceBackend
 struct InspectCommand: Command {
     static let name = "inspect"
     static let summary = "Describe a FER-2013 copy: images per split and class, imbalance, bad records; optionally a PNG grid of samples."
-    static let usage = "[--data PATH] [--json] [--grid FILE.png] [--skip-bad]"
+    static let usage = "[--data PATH] [--json] [--grid FILE.png] [--export-csv FILE] [--skip-bad]"
     static let options: [OptionSpec] = [
         DataChoice.option("FER-2013 in any form fer-cl reads. Default \(DataChoice.defaultDescription)."),
         .flag("json", "Write the summary as JSON to standard output."),
