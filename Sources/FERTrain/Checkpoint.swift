@@ -18,8 +18,30 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var epochSeen = 0
     public var bestValidationAccuracy: Double = -1
     public var bestEpoch = 0
+    /// Reduce-on-plateau's progress (untouched by the other schedules).
+    public var plateau = PlateauTracker()
 
     public init() {}
+
+    /// Fields added after a checkpoint was written take their defaults, so it still resumes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
+        let d = TrainingState()
+        epoch = try read(.epoch, d.epoch)
+        batchInEpoch = try read(.batchInEpoch, d.batchInEpoch)
+        step = try read(.step, d.step)
+        epochLossSum = try read(.epochLossSum, d.epochLossSum)
+        epochCorrect = try read(.epochCorrect, d.epochCorrect)
+        epochSeen = try read(.epochSeen, d.epochSeen)
+        bestValidationAccuracy = try read(.bestValidationAccuracy, d.bestValidationAccuracy)
+        bestEpoch = try read(.bestEpoch, d.bestEpoch)
+        plateau = try read(.plateau, d.plateau)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, batchInEpoch, step, epochLossSum, epochCorrect, epochSeen, bestValidationAccuracy, bestEpoch, plateau
+    }
 }
 
 /// Resume checkpoints: the network tensors under their model names, Adam's moments under

@@ -6,6 +6,7 @@ import Foundation
 public enum TrainingError: Error, CustomStringConvertible {
     case diverged(epoch: Int, batch: Int, loss: Float, checkpoint: String)
     case emptyTrainingSet
+    case plateauWithoutValidation
 
     public var description: String {
         switch self {
@@ -16,6 +17,8 @@ public enum TrainingError: Error, CustomStringConvertible {
                 + "Try a lower --lr or a warm-up (--schedule cosine --warmup 1)."
         case .emptyTrainingSet:
             "the training split has no images"
+        case .plateauWithoutValidation:
+            "--schedule plateau watches the validation accuracy, and this run has no validation data (give --val PATH or --val-split F)"
         }
     }
 }
@@ -27,13 +30,18 @@ public struct EpochMetrics: Codable, Sendable {
     public let trainAccuracy: Double
     public let validationLoss: Double?
     public let validationAccuracy: Double?
+    /// Validation recall of each class (by class name) and their F1 scores' mean: accuracy
+    /// alone hides a class that is never predicted (disgust, in every seed run).
+    public let validationRecall: [String: Double]?
+    public let validationMacroF1: Double?
     public let imagesPerSecond: Double
     public let seconds: Double
     public let learningRate: Float
 
     enum CodingKeys: String, CodingKey {
         case epoch, trainLoss = "train_loss", trainAccuracy = "train_accuracy", validationLoss = "val_loss",
-             validationAccuracy = "val_accuracy", imagesPerSecond = "images_per_s", seconds, learningRate = "lr"
+             validationAccuracy = "val_accuracy", validationRecall = "val_recall", validationMacroF1 = "val_macro_f1",
+             imagesPerSecond = "images_per_s", seconds, learningRate = "lr"
     }
 }
 
@@ -61,6 +69,7 @@ public final class Trainer {
     public init(options: TrainingOptions, network: Network, train: Dataset, validation: Dataset?,
                 run: RunDirectory, state: TrainingState = TrainingState(), provenance: [String: String]) throws {
         guard train.count > 0 else { throw TrainingError.emptyTrainingSet }
+        if options.schedule == .plateau && validation == nil { throw TrainingError.plateauWithoutValidation }
         self.options = options
         self.network = network
         self.run = run
@@ -103,7 +112,8 @@ public final class Trainer {
                 let logits = try network.forward(input, context: context)
                 let outputs = try loss(logits: logits, labels: labels, slot: pending.nextSlot)
                 try network.backward(outputs.logitsGrad, context: context)
-                optimizer.hyperparameters.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch)
+                optimizer.hyperparameters.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch,
+                                                                              plateauScale: state.plateau.scale)
                 try optimizer.update(network.parameters, on: backend)
                 pending.append(batchInEpoch: b, images: positions.count, outputs: outputs)
                 state.batchInEpoch += 1
@@ -138,6 +148,7 @@ public final class Trainer {
             let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
                                        trainAccuracy: Double(state.epochCorrect) / Double(max(state.epochSeen, 1)),
                                        validationLoss: evaluation?.loss, validationAccuracy: evaluation?.accuracy,
+                                       validationRecall: evaluation?.recall, validationMacroF1: evaluation?.macroF1,
                                        imagesPerSecond: seconds > 0 ? trainedImages / seconds : 0, seconds: seconds,
                                        learningRate: optimizer.hyperparameters.learningRate)
             state.epoch += 1
@@ -145,6 +156,9 @@ public final class Trainer {
             state.epochLossSum = 0
             state.epochCorrect = 0
             state.epochSeen = 0
+            if options.schedule == .plateau, let accuracy = evaluation?.accuracy {
+                _ = state.plateau.record(accuracy, factor: options.plateauFactor, patience: options.plateauPatience)
+            }
             var isBest = false
             if let accuracy = evaluation?.accuracy, accuracy > state.bestValidationAccuracy {
                 state.bestValidationAccuracy = accuracy

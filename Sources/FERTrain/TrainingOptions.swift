@@ -3,7 +3,12 @@ import FERCore
 /// Everything that determines a training run. Stored in checkpoints and metrics so a run
 /// can be resumed and reproduced. Defaults are the write-up's seed recipe.
 public struct TrainingOptions: Codable, Equatable, Sendable {
-    public enum Schedule: String, Codable, Sendable, CaseIterable { case constant, step, cosine }
+    /// How the learning rate moves over a run (see `LearningRateSchedule.swift`).
+    public enum Schedule: String, Codable, Sendable, CaseIterable {
+        case constant, step, cosine
+        case oneCycle = "one-cycle"
+        case plateau
+    }
 
     public var architecture = "seed"
     public var epochs = 15
@@ -18,6 +23,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Step schedule: multiply by `stepGamma` every `stepEpochs` epochs.
     public var stepEpochs = 5
     public var stepGamma: Float = 0.1
+    /// Reduce-on-plateau: multiply by `plateauFactor` after `plateauPatience` epochs without a
+    /// better validation accuracy.
+    public var plateauFactor: Float = 0.1
+    public var plateauPatience = 10
     public var seed: UInt64 = 1
     // Augmentation (all off in the seed recipe).
     public var flipProbability: Float = 0
@@ -57,6 +66,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         warmupEpochs = try read(.warmupEpochs, d.warmupEpochs)
         stepEpochs = try read(.stepEpochs, d.stepEpochs)
         stepGamma = try read(.stepGamma, d.stepGamma)
+        plateauFactor = try read(.plateauFactor, d.plateauFactor)
+        plateauPatience = try read(.plateauPatience, d.plateauPatience)
         seed = try read(.seed, d.seed)
         flipProbability = try read(.flipProbability, d.flipProbability)
         rotationDegrees = try read(.rotationDegrees, d.rotationDegrees)
@@ -73,29 +84,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, schedule, warmupEpochs, stepEpochs,
-             stepGamma, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, mean, std,
+             stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, mean, std,
              classWeights, balancedSampling, validationSplit, data
     }
 
     public var normalization: Normalization { Normalization(scale: 1.0 / 255.0, mean: mean, std: std) }
-
-    /// Learning rate for a step, given steps per epoch.
-    public func learningRate(step: Int, stepsPerEpoch: Int) -> Float {
-        let epochProgress = Float(step) / Float(max(stepsPerEpoch, 1))
-        if warmupEpochs > 0, epochProgress < warmupEpochs, schedule != .constant {
-            return learningRate * (epochProgress + 1 / Float(max(stepsPerEpoch, 1))) / warmupEpochs
-        }
-        switch schedule {
-        case .constant:
-            return learningRate
-        case .step:
-            return learningRate * pow(stepGamma, Float(Int(epochProgress) / max(stepEpochs, 1)))
-        case .cosine:
-            let total = Float(epochs) - warmupEpochs
-            let progress = min(max((epochProgress - warmupEpochs) / max(total, 1e-6), 0), 1)
-            return learningRate * 0.5 * (1 + cos(Float.pi * progress))
-        }
-    }
 
     public func augmentation(batch: Int, imageCount: Int, epoch: Int) -> AugmentParameters {
         var p = normalization.plainBatch(batch: batch, imageCount: imageCount, seed: seed, epoch: UInt64(epoch))
@@ -123,6 +116,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if !(0..<1).contains(validationSplit) { problems.append("--val-split must be in [0, 1)") }
         if warmupEpochs < 0 || warmupEpochs >= Float(epochs) { problems.append("--warmup must be in [0, epochs)") }
         if stepEpochs < 1 || !(stepGamma > 0) { problems.append("--step-epochs must be >= 1 and --step-gamma > 0") }
+        if !(plateauFactor > 0 && plateauFactor < 1) || plateauPatience < 0 {
+            problems.append("--plateau-factor must be in (0, 1) and --plateau-patience >= 0")
+        }
         return problems
     }
 }

@@ -40,6 +40,7 @@ final class ProgressDisplay {
             var line = String(format: "epoch %d/%d  train loss %.4f acc %.2f%%", m.epoch, epochs, m.trainLoss, m.trainAccuracy * 100)
             if let loss = m.validationLoss, let accuracy = m.validationAccuracy {
                 line += String(format: "  val loss %.4f acc %.2f%%", loss, accuracy * 100)
+                if let f1 = m.validationMacroF1 { line += String(format: " macro-F1 %.3f", f1) }
             }
             line += String(format: "  %.1f img/s  %@  lr %.2g", m.imagesPerSecond, Self.duration(m.seconds), Double(m.learningRate))
             printError(line)

@@ -16,7 +16,8 @@ enum RunOptions {
         ("model", { $0.architecture }), ("batch", { "\($0.batch)" }), ("lr", { "\($0.learningRate)" }),
         ("weight-decay", { "\($0.weightDecay)" }), ("adamw", { flag($0.decoupledWeightDecay) }),
         ("schedule", { $0.schedule.rawValue }), ("warmup", { "\($0.warmupEpochs)" }), ("step-epochs", { "\($0.stepEpochs)" }),
-        ("step-gamma", { "\($0.stepGamma)" }), ("seed", { "\($0.seed)" }), ("flip", { "\($0.flipProbability)" }),
+        ("step-gamma", { "\($0.stepGamma)" }), ("plateau-factor", { "\($0.plateauFactor)" }),
+        ("plateau-patience", { "\($0.plateauPatience)" }), ("seed", { "\($0.seed)" }), ("flip", { "\($0.flipProbability)" }),
         ("rotate", { "\($0.rotationDegrees)" }), ("scale", { "\($0.scaleJitter)" }), ("translate", { "\($0.translatePixels)" }),
         ("crop-padding", { "\($0.cropPadding)" }), ("mean", { "\($0.mean)" }), ("std", { "\($0.std)" }),
         ("class-weights", { flag($0.classWeights) }), ("balanced", { flag($0.balancedSampling) }),
@@ -48,6 +49,8 @@ enum RunOptions {
         options.warmupEpochs = try a.float("warmup", default: options.warmupEpochs)
         options.stepEpochs = try a.int("step-epochs", default: options.stepEpochs, range: 1...100_000)
         options.stepGamma = try a.float("step-gamma", default: options.stepGamma)
+        options.plateauFactor = try a.float("plateau-factor", default: options.plateauFactor)
+        options.plateauPatience = try a.int("plateau-patience", default: options.plateauPatience, range: 0...100_000)
         options.seed = try a.uint64("seed", default: options.seed)
         let augmentation = try AugmentationFlags(flip: options.flipProbability, rotate: options.rotationDegrees, scale: options.scaleJitter,
                                                  translate: options.translatePixels, cropPadding: options.cropPadding).parsed(a)

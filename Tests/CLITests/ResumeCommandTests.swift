@@ -137,6 +137,8 @@ import Testing
         #expect((options?["data"] as? [String: Any])?["path"] as? String == data.standardizedFileURL.path)
         #expect(records.first?["tile_shape"] is [String: Any])
         #expect(records.dropFirst().first?["train_loss"] is Double)
+        #expect((records.dropFirst().first?["val_recall"] as? [String: Any])?.count == 7)
+        #expect(records.dropFirst().first?["val_macro_f1"] is Double)
     }
 
     func metricsRecords(_ run: URL) throws -> [[String: Any]] {
