@@ -61,7 +61,8 @@ extension TrainingOptions {
 /// Reduce-on-plateau's memory across epochs (and checkpoints): the best validation accuracy,
 /// the epochs since it improved by more than `threshold` (relative), and the factor reached.
 public struct PlateauTracker: Codable, Equatable, Sendable {
-    public var best: Double = -.infinity
+    /// Below any accuracy, as torch's -inf is (JSON has no infinity).
+    public var best: Double = -1
     public var badEpochs = 0
     public var scale: Float = 1
     /// ReduceLROnPlateau's default relative threshold.
