@@ -95,6 +95,8 @@ public protocol Backend: AnyObject {
     // MARK: optimiser
     /// Updates parameter, first and second moments in place.
     func adamStep(_ h: AdamHyperparameters, parameter: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor) throws
+    /// Updates parameter and momentum buffer in place (`SGDHyperparameters` gives the formula).
+    func sgdStep(_ h: SGDHyperparameters, parameter: Tensor, gradient: Tensor, momentumBuffer: Tensor) throws
 }
 
 extension Backend {

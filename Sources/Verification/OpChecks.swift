@@ -257,6 +257,20 @@ public struct OpChecks {
                                    firstMoment: t["firstMoment"]!, secondMoment: t["secondMoment"]!)
                 }
             }
+        case .sgdStep:
+            let variants = [SGDHyperparameters(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4),
+                            SGDHyperparameters(learningRate: 0.1, momentum: 0.8, nesterov: false, weightDecay: 0.01, decoupledWeightDecay: true),
+                            SGDHyperparameters(learningRate: 0.1, momentum: 0, nesterov: false, weightDecay: 0.001)]
+            return try variants.flatMap { h in
+                let count = 1003
+                let name = "\(label) \(h.nesterov ? "nesterov" : "momentum \(h.momentum)")\(h.decoupledWeightDecay ? " decoupled" : "")"
+                return try harness.compare(name, [
+                    .inOut("parameter", inputs.uniform(count), [count]), .input("gradient", inputs.uniform(count, -0.1, 0.1), [count]),
+                    .inOut("momentumBuffer", inputs.uniform(count, -0.05, 0.05), [count]),
+                ]) { b, t in
+                    try b.sgdStep(h, parameter: t["parameter"]!, gradient: t["gradient"]!, momentumBuffer: t["momentumBuffer"]!)
+                }
+            }
         }
     }
 

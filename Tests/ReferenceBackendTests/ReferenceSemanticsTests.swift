@@ -77,6 +77,22 @@ import Testing
         #expect(zip(try b.floats(parameter), p).allSatisfy { abs(Double($0) - $1) < 1e-6 })
     }
 
+    /// Three steps of torch.optim.SGD(lr=0.1, momentum=0.9), with Nesterov and weight decay
+    /// 0.1 and without either; the expected values were printed by torch 2.13 in float64.
+    @Test(arguments: [(true, Float(0.1), [0.4707104115, -0.918898823, 1.829642705], [-0.04697585, -0.1298483, 0.5068805]),
+                      (false, Float(0), [0.4934, -0.9848, 1.9847], [-0.174, 0.128, -0.017])])
+    func sgdMatchesTorchOverThreeSteps(_ nesterov: Bool, _ weightDecay: Float, _ parameters: [Double], _ buffers: [Double]) throws {
+        let parameter = try b.tensor([0.5, -1.0, 2.0], [3])
+        let buffer = try b.makeTensor([3], .float32)
+        for g in [[0.1, -0.2, 0.3], [0.05, 0.1, -0.4], [-0.3, 0.2, 0.1]] as [[Float]] {
+            try b.sgdStep(SGDHyperparameters(learningRate: 0.1, momentum: 0.9, nesterov: nesterov, weightDecay: weightDecay),
+                          parameter: parameter, gradient: try b.tensor(g, [3]), momentumBuffer: buffer)
+        }
+        let (p, m) = (try b.floats(parameter), try b.floats(buffer))
+        #expect(zip(p, parameters).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(p)")
+        #expect(zip(m, buffers).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(m)")
+    }
+
     @Test func operandSizesAreChecked() throws {
         let g = DenseGeometry(batch: 2, inFeatures: 3, outFeatures: 4)
         #expect(throws: BackendError.sizeMismatch(op: "dense_forward", operand: "output", expected: 8, actual: 7)) {
