@@ -1,6 +1,7 @@
 import FERCore
 
-/// A trainable tensor with its gradient and Adam moments, all on the network's backend.
+/// A trainable tensor with its gradient and its optimiser state (Adam moments; SGD uses the
+/// first as its momentum buffer), all on the network's backend.
 /// `name` is the PyTorch state_dict key ("conv1.weight"); `layout` converts between the
 /// engine's layout and PyTorch's.
 public final class Parameter {

@@ -44,8 +44,9 @@ public struct TrainingState: Codable, Equatable, Sendable {
     }
 }
 
-/// Resume checkpoints: the network tensors under their model names, Adam's moments under
-/// `optimizer.<name>.exp_avg` / `.exp_avg_sq` (PyTorch's names, PyTorch layouts), and in the
+/// Resume checkpoints: the network tensors under their model names, the optimiser's state under
+/// `optimizer.<name>.<state>` (torch.optim's names: Adam's `exp_avg` / `exp_avg_sq`, SGD's
+/// `momentum_buffer`; PyTorch layouts), and in the
 /// metadata the options and the training state as JSON.
 public enum Checkpoint {
     public static let optimizerPrefix = "optimizer."
@@ -53,11 +54,12 @@ public enum Checkpoint {
     public static func save(network: Network, options: TrainingOptions, state: TrainingState,
                             provenance: [String: String], to url: URL) throws {
         var tensors = try ModelFile.tensors(of: network)
+        let optimizer = options.makeOptimizer()
         for parameter in network.parameters {
-            tensors["\(optimizerPrefix)\(parameter.name).exp_avg"] = .floats(
-                parameter.layout.toPyTorch(try network.backend.floats(parameter.firstMoment)), shape: parameter.layout.pytorchShape)
-            tensors["\(optimizerPrefix)\(parameter.name).exp_avg_sq"] = .floats(
-                parameter.layout.toPyTorch(try network.backend.floats(parameter.secondMoment)), shape: parameter.layout.pytorchShape)
+            for (suffix, tensor) in optimizer.state(of: parameter) {
+                tensors["\(optimizerPrefix)\(parameter.name).\(suffix)"] = .floats(
+                    parameter.layout.toPyTorch(try network.backend.floats(tensor)), shape: parameter.layout.pytorchShape)
+            }
         }
         var extra = provenance
         extra["training_options"] = try json(options)
@@ -109,8 +111,9 @@ public enum Checkpoint {
         let saved = try savedRun(in: file, path: url.path)
         let (options, state) = (saved.options, saved.state)
         try ModelFile.load(file, into: network, path: url.path, strict: true, ignoringPrefix: optimizerPrefix)
+        let optimizer = options.makeOptimizer()
         for parameter in network.parameters {
-            for (suffix, tensor) in [("exp_avg", parameter.firstMoment), ("exp_avg_sq", parameter.secondMoment)] {
+            for (suffix, tensor) in optimizer.state(of: parameter) {
                 let name = "\(optimizerPrefix)\(parameter.name).\(suffix)"
                 guard let entry = file.tensors[name], entry.shape == parameter.layout.pytorchShape else {
                     throw ModelFileError.mismatch(path: url.path, missing: [name], unexpected: [], wrongShape: [])

@@ -53,7 +53,7 @@ public enum TrainerEvent {
 public enum TrainingOutcome: Equatable { case completed, interrupted }
 
 /// The training loop: epochs of shuffled (or balanced) batches gathered and augmented on
-/// the device, forward, loss, backward, Adam; validation and checkpoints after each epoch.
+/// the device, forward, loss, backward, optimiser step; validation and checkpoints after each epoch.
 public final class Trainer {
     public let options: TrainingOptions
     public let network: Network
@@ -63,7 +63,7 @@ public final class Trainer {
     let validation: DeviceDataset?
     let provenance: [String: String]
     let loss: SoftmaxCrossEntropyLoss
-    let optimizer: AdamOptimizer
+    let optimizer: Optimizer
     let sampler: Sampler
 
     public init(options: TrainingOptions, network: Network, train: Dataset, validation: Dataset?,
@@ -79,8 +79,7 @@ public final class Trainer {
         self.validation = try validation.map { try DeviceDataset($0, on: network.backend) }
         loss = try SoftmaxCrossEntropyLoss(backend: network.backend, classes: network.classes,
                                            classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels) : nil)
-        optimizer = AdamOptimizer(AdamHyperparameters(learningRate: options.learningRate, weightDecay: options.weightDecay,
-                                                      decoupledWeightDecay: options.decoupledWeightDecay), step: state.step)
+        optimizer = options.makeOptimizer(step: state.step)
         sampler = Sampler(labels: train.labels, seed: options.seed, balanced: options.balancedSampling)
     }
 
@@ -112,7 +111,7 @@ public final class Trainer {
                 let logits = try network.forward(input, context: context)
                 let outputs = try loss(logits: logits, labels: labels, slot: pending.nextSlot)
                 try network.backward(outputs.logitsGrad, context: context)
-                optimizer.hyperparameters.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch,
+                optimizer.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch,
                                                                               plateauScale: state.plateau.scale)
                 try optimizer.update(network.parameters, on: backend)
                 pending.append(batchInEpoch: b, images: positions.count, outputs: outputs)
@@ -150,7 +149,7 @@ public final class Trainer {
                                        validationLoss: evaluation?.loss, validationAccuracy: evaluation?.accuracy,
                                        validationRecall: evaluation?.recall, validationMacroF1: evaluation?.macroF1,
                                        imagesPerSecond: seconds > 0 ? trainedImages / seconds : 0, seconds: seconds,
-                                       learningRate: optimizer.hyperparameters.learningRate)
+                                       learningRate: optimizer.learningRate)
             state.epoch += 1
             state.batchInEpoch = 0
             state.epochLossSum = 0

@@ -10,13 +10,22 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case plateau
     }
 
+    /// The optimisers `--optimizer` names.
+    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, sgd }
+
     public var architecture = "seed"
     public var epochs = 15
     public var batch = 64
     public var learningRate: Float = 0.001
     public var weightDecay: Float = 0
-    /// AdamW (decoupled weight decay) instead of Adam's L2 term.
+    /// AdamW (decoupled weight decay) instead of Adam's L2 term; for SGD, p *= 1 - lr * wd.
     public var decoupledWeightDecay = false
+    public var optimizer: OptimizerKind = .adam
+    /// SGD's momentum and whether it is Nesterov's.
+    public var momentum: Float = 0.9
+    public var nesterov = false
+    /// No weight decay on biases and batch-norm parameters.
+    public var sparesVectorsFromDecay = false
     public var schedule: Schedule = .constant
     /// Linear warm-up length in epochs (cosine and step schedules).
     public var warmupEpochs: Float = 0
@@ -62,6 +71,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         learningRate = try read(.learningRate, d.learningRate)
         weightDecay = try read(.weightDecay, d.weightDecay)
         decoupledWeightDecay = try read(.decoupledWeightDecay, d.decoupledWeightDecay)
+        optimizer = try read(.optimizer, d.optimizer)
+        momentum = try read(.momentum, d.momentum)
+        nesterov = try read(.nesterov, d.nesterov)
+        sparesVectorsFromDecay = try read(.sparesVectorsFromDecay, d.sparesVectorsFromDecay)
         schedule = try read(.schedule, d.schedule)
         warmupEpochs = try read(.warmupEpochs, d.warmupEpochs)
         stepEpochs = try read(.stepEpochs, d.stepEpochs)
@@ -83,7 +96,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, schedule, warmupEpochs, stepEpochs,
+        case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
+             sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
              stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, mean, std,
              classWeights, balancedSampling, validationSplit, data
     }
@@ -115,6 +129,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if !(std > 0) || !std.isFinite || !mean.isFinite { problems.append("--std must be positive and --mean finite") }
         if !(0..<1).contains(validationSplit) { problems.append("--val-split must be in [0, 1)") }
         if warmupEpochs < 0 || warmupEpochs >= Float(epochs) { problems.append("--warmup must be in [0, epochs)") }
+        if !(0..<1).contains(momentum) { problems.append("--momentum must be in [0, 1)") }
+        if nesterov && (optimizer != .sgd || momentum == 0) { problems.append("--nesterov needs --optimizer sgd and a momentum above 0") }
         if stepEpochs < 1 || !(stepGamma > 0) { problems.append("--step-epochs must be >= 1 and --step-gamma > 0") }
         if !(plateauFactor > 0 && plateauFactor < 1) || plateauPatience < 0 {
             problems.append("--plateau-factor must be in (0, 1) and --plateau-patience >= 0")

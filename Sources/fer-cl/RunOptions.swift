@@ -15,6 +15,8 @@ enum RunOptions {
     static let recorded: [(option: String, value: (TrainingOptions) -> String)] = [
         ("model", { $0.architecture }), ("batch", { "\($0.batch)" }), ("lr", { "\($0.learningRate)" }),
         ("weight-decay", { "\($0.weightDecay)" }), ("adamw", { flag($0.decoupledWeightDecay) }),
+        ("optimizer", { $0.optimizer.rawValue }), ("momentum", { "\($0.momentum)" }), ("nesterov", { flag($0.nesterov) }),
+        ("no-vector-decay", { flag($0.sparesVectorsFromDecay) }),
         ("schedule", { $0.schedule.rawValue }), ("warmup", { "\($0.warmupEpochs)" }), ("step-epochs", { "\($0.stepEpochs)" }),
         ("step-gamma", { "\($0.stepGamma)" }), ("plateau-factor", { "\($0.plateauFactor)" }),
         ("plateau-patience", { "\($0.plateauPatience)" }), ("seed", { "\($0.seed)" }), ("flip", { "\($0.flipProbability)" }),
@@ -40,6 +42,15 @@ enum RunOptions {
         options.learningRate = try a.float("lr", default: options.learningRate)
         options.weightDecay = try a.float("weight-decay", default: options.weightDecay)
         if a.flag("adamw") { options.decoupledWeightDecay = true }
+        if let name = a.string("optimizer") {
+            guard let kind = TrainingOptions.OptimizerKind(rawValue: name) else {
+                throw UsageError(message: "--optimizer must be adam or sgd, got '\(name)'", command: command)
+            }
+            options.optimizer = kind
+        }
+        options.momentum = try a.float("momentum", default: options.momentum)
+        if a.flag("nesterov") { options.nesterov = true }
+        if a.flag("no-vector-decay") { options.sparesVectorsFromDecay = true }
         if let schedule = a.string("schedule") {
             guard let value = TrainingOptions.Schedule(rawValue: schedule) else {
                 throw UsageError(message: "--schedule must be one of \(TrainingOptions.Schedule.allCases.map(\.rawValue).joined(separator: ", ")), got '\(schedule)'", command: command)

@@ -54,7 +54,10 @@ import Testing
         }
     }
 
-    @Test func resumedRunMatchesUninterruptedRunBitForBit() throws {
+    /// The seed recipe's Adam, and SGD with the state it carries across a checkpoint:
+    /// Nesterov momentum buffers, reduce-on-plateau's counters, one-cycle's position.
+    @Test(arguments: ["adam", "sgd nesterov plateau", "sgd one-cycle"])
+    func resumedRunMatchesUninterruptedRunBitForBit(_ recipe: String) throws {
         var options = TrainingOptions()
         options.epochs = 3
         options.batch = 8
@@ -62,6 +65,15 @@ import Testing
         options.flipProbability = 0.5
         options.rotationDegrees = 10
         options.seed = 5
+        if recipe.hasPrefix("sgd") {
+            options.optimizer = .sgd
+            options.learningRate = 0.05
+            options.weightDecay = 5e-4
+            options.sparesVectorsFromDecay = true
+        }
+        if recipe.contains("nesterov") { options.nesterov = true }
+        if recipe.contains("plateau") { options.schedule = .plateau; options.plateauPatience = 0; options.plateauFactor = 0.5 }
+        if recipe.contains("one-cycle") { options.schedule = .oneCycle }
         let train = Self.syntheticDataset(36, seed: 1), validation = Self.syntheticDataset(12, seed: 2)
 
         let backend = ReferenceBackend()
