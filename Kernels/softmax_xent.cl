@@ -1,14 +1,23 @@
 // Softmax cross-entropy, logits [N][K], int labels [N], optional class weights [K]
-// (HAS_WEIGHTS 0/1). One work-group of REDUCE_WG work-items handles the whole batch, so the
-// weighted mean needs no second launch:
-//   loss = sum_n w[y_n] * (logsumexp(z_n) - z_n[y_n]) / sum_n w[y_n]
-//   dz[n,k] = w[y_n] / sum w * (softmax(z_n)[k] - [k == y_n])
+// (HAS_WEIGHTS 0/1), label smoothing s as torch's CrossEntropyLoss. One work-group of
+// REDUCE_WG work-items handles the whole batch, so the weighted mean needs no second launch:
+//   W = sum_n w[y_n],  lse = logsumexp(z_n)
+//   loss = sum_n [(1-s) w[y_n] (lse - z_n[y_n]) + s/K sum_c w[c] (lse - z_n[c])] / W
+//   dz[n,k] = [(1-s) w[y_n] (p[n,k] - [k == y_n]) + s/K (sum_c w[c] p[n,k] - w[k])] / W
 // A label outside [0, K) (which the data layer refuses before upload) counts with weight 0.
 #include "reduce.h"
 
 #ifndef HAS_WEIGHTS
 #define HAS_WEIGHTS 0
 #endif
+
+inline float class_weight(__global const float *weights, int c) {
+#if HAS_WEIGHTS
+    return weights[c];
+#else
+    return 1.0f;
+#endif
+}
 
 inline float label_weight(__global const float *weights, int label, int K) {
     if (label < 0 || label >= K) return 0.0f;
@@ -20,7 +29,7 @@ inline float label_weight(__global const float *weights, int label, int K) {
 }
 
 __kernel void softmax_cross_entropy(__global const float *z, __global const int *labels, __global const float *weights,
-                                    int N, int K, __global float *loss, __global float *dz, __global int *correct) {
+                                    int N, int K, float smoothing, __global float *loss, __global float *dz, __global int *correct) {
     __local float scratch[REDUCE_WG];
     const int lid = get_local_id(0);
     float weight_sum = 0.0f;
@@ -37,11 +46,21 @@ __kernel void softmax_cross_entropy(__global const float *z, __global const int 
         float exp_sum = 0.0f;
         for (int k = 0; k < K; ++k) exp_sum += exp(row[k] - max_logit);
         const float w = label_weight(weights, label, K);
-        if (w != 0.0f) loss_sum += w * (log(exp_sum) + max_logit - row[label]);
+        const float lse = log(exp_sum) + max_logit;
+        const float share = smoothing / K;
+        float weight_sum = 0.0f;
+        for (int c = 0; c < K; ++c) weight_sum += class_weight(weights, c);
+        if (w != 0.0f) loss_sum += (1.0f - smoothing) * w * (lse - row[label]);
+        if (smoothing > 0.0f)
+            for (int c = 0; c < K; ++c) loss_sum += share * class_weight(weights, c) * (lse - row[c]);
         hits += best == label ? 1.0f : 0.0f;
-        const float scale = total_weight > 0.0f ? w / total_weight : 0.0f;
-        for (int k = 0; k < K; ++k)
-            dz[n * K + k] = scale * (exp(row[k] - max_logit) / exp_sum - (k == label ? 1.0f : 0.0f));
+        const float inv_total = total_weight > 0.0f ? 1.0f / total_weight : 0.0f;
+        for (int k = 0; k < K; ++k) {
+            const float p = exp(row[k] - max_logit) / exp_sum;
+            const float g = (1.0f - smoothing) * w * (p - (k == label ? 1.0f : 0.0f))
+                            + share * (weight_sum * p - class_weight(weights, k));
+            dz[n * K + k] = g * inv_total;
+        }
     }
     const float total_loss = group_sum(loss_sum, scratch);
     const float total_hits = group_sum(hits, scratch);

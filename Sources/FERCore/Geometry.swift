@@ -135,12 +135,19 @@ public struct DropoutParameters: Hashable, Sendable {
 /// w the loss is sum_n w[y_n] * -log p[n, y_n] / sum_n w[y_n] (PyTorch's weighted mean).
 public struct SoftmaxCrossEntropyGeometry: Hashable, Sendable {
     public var batch, classes: Int
+    /// torch's `label_smoothing`: the target is (1 - s) on the label plus s / classes on every class.
+    public var labelSmoothing: Float
 
-    public init(batch: Int, classes: Int) { self.batch = batch; self.classes = classes }
+    public init(batch: Int, classes: Int, labelSmoothing: Float = 0) {
+        self.batch = batch; self.classes = classes; self.labelSmoothing = labelSmoothing
+    }
 
     public func validate(op: String) throws {
         guard batch > 0, classes > 1 else {
             throw BackendError.invalidArgument(op: op, reason: "softmax cross-entropy needs batch > 0 and classes > 1")
+        }
+        guard labelSmoothing >= 0, labelSmoothing < 1 else {
+            throw BackendError.invalidArgument(op: op, reason: "label smoothing must be in [0, 1), got \(labelSmoothing)")
         }
     }
 }

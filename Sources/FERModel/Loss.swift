@@ -7,6 +7,8 @@ public final class SoftmaxCrossEntropyLoss {
     let backend: Backend
     public let classes: Int
     public let classWeights: Tensor?
+    /// torch's label_smoothing (0: plain cross-entropy).
+    public let labelSmoothing: Float
     public struct Outputs {
         public let loss, logitsGrad, correct: Tensor
         /// Which pair of loss and correct tensors this step wrote.
@@ -14,9 +16,10 @@ public final class SoftmaxCrossEntropyLoss {
     }
     private let buffers: BatchBuffers
 
-    public init(backend: Backend, classes: Int, classWeights: [Float]? = nil) throws {
+    public init(backend: Backend, classes: Int, classWeights: [Float]? = nil, labelSmoothing: Float = 0) throws {
         self.backend = backend
         self.classes = classes
+        self.labelSmoothing = labelSmoothing
         self.classWeights = try classWeights.map { try backend.tensor($0, [classes]) }
         buffers = BatchBuffers(backend: backend)
     }
@@ -25,7 +28,7 @@ public final class SoftmaxCrossEntropyLoss {
         let outputs = Outputs(loss: try buffers.tensor("loss\(slot)", batch: 1, sampleShape: []),
                               logitsGrad: try buffers.tensor("logitsGrad", batch: logits.batch, sampleShape: [classes]),
                               correct: try buffers.tensor("correct\(slot)", batch: 1, sampleShape: [], .int32), slot: slot)
-        try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes),
+        try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes, labelSmoothing: labelSmoothing),
                                         logits: logits, labels: labels, classWeights: classWeights,
                                         loss: outputs.loss, logitsGrad: outputs.logitsGrad, correct: outputs.correct)
         return outputs

@@ -78,7 +78,8 @@ public final class Trainer {
         self.train = try DeviceDataset(train, on: network.backend)
         self.validation = try validation.map { try DeviceDataset($0, on: network.backend) }
         loss = try SoftmaxCrossEntropyLoss(backend: network.backend, classes: network.classes,
-                                           classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels) : nil)
+                                           classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels) : nil,
+                                           labelSmoothing: options.labelSmoothing)
         optimizer = options.makeOptimizer(step: state.step)
         sampler = Sampler(labels: train.labels, seed: options.seed, balanced: options.balancedSampling)
     }

@@ -1,8 +1,10 @@
 import FERCore
 
-/// Softmax cross-entropy with optional class weights w (all 1 when absent):
-///   p = softmax(z_n), loss = sum_n w[y_n] * -log p[n, y_n] / W with W = sum_n w[y_n],
-///   dz[n, k] = w[y_n] * (p[n, k] - [k == y_n]) / W.
+/// Softmax cross-entropy with optional class weights w (all 1 when absent) and label
+/// smoothing s, as torch.nn.CrossEntropyLoss(weight=w, label_smoothing=s) computes it:
+///   p = softmax(z_n), W = sum_n w[y_n],
+///   loss = sum_n [(1 - s) w[y_n] (-log p[n, y_n]) + s/K sum_c w[c] (-log p[n, c])] / W,
+///   dz[n, k] = [(1 - s) w[y_n] (p[n, k] - [k == y_n]) + s/K (sum_c w[c] p[n, k] - w[k])] / W.
 /// The log-sum-exp is shifted by the row maximum so large logits do not overflow.
 extension ReferenceBackend {
     public func softmaxCrossEntropy(_ g: SoftmaxCrossEntropyGeometry, logits: Tensor, labels: Tensor, classWeights: Tensor?,
@@ -29,12 +31,17 @@ extension ReferenceBackend {
             var expSum = 0.0
             for k in 0..<g.classes { expSum += exp(Double(z[row + k]) - maxLogit) }
             let label = Int(y[n])
-            lossSum += weight(n) * (log(expSum) + maxLogit - Double(z[row + label]))
+            let logSumExp = log(expSum) + maxLogit
+            let s = Double(g.labelSmoothing), share = s / Double(g.classes)
+            func classWeight(_ c: Int) -> Double { Double(w?[c] ?? 1) }
+            let weightSum = (0..<g.classes).reduce(0.0) { $0 + classWeight($1) }
+            lossSum += (1 - s) * weight(n) * (logSumExp - Double(z[row + label]))
+            if s > 0 { for c in 0..<g.classes { lossSum += share * classWeight(c) * (logSumExp - Double(z[row + c])) } }
             if best == label { hitCount += 1 }
-            let scale = totalWeight > 0 ? weight(n) / totalWeight : 0
             for k in 0..<g.classes {
                 let p = exp(Double(z[row + k]) - maxLogit) / expSum
-                dz[row + k] = Float(scale * (p - (k == label ? 1 : 0)))
+                let grad = (1 - s) * weight(n) * (p - (k == label ? 1 : 0)) + share * (weightSum * p - classWeight(k))
+                dz[row + k] = Float(totalWeight > 0 ? grad / totalWeight : 0)
             }
         }
         l[0] = Float(totalWeight > 0 ? lossSum / totalWeight : 0)

@@ -214,13 +214,15 @@ public struct OpChecks {
                 }
             }
         case .softmaxCrossEntropy:
-            let g = SoftmaxCrossEntropyGeometry(batch: 9, classes: 7)
-            var logits = inputs.uniform(g.batch * g.classes, -4, 4)
+            let plain = SoftmaxCrossEntropyGeometry(batch: 9, classes: 7)
+            var logits = inputs.uniform(plain.batch * plain.classes, -4, 4)
             logits[3] = 60; logits[10] = -55  // large logits must not overflow
-            let labels = inputs.labels(g.batch, classes: g.classes)
-            let weights = inputs.uniform(g.classes, 0.2, 3)
-            return try [false, true].flatMap { weighted in
-                try harness.compare("\(label) 9x7\(weighted ? " weighted" : "")", [
+            let labels = inputs.labels(plain.batch, classes: plain.classes)
+            let weights = inputs.uniform(plain.classes, 0.2, 3)
+            return try [(false, Float(0)), (true, 0), (false, 0.1), (true, 0.2)].flatMap { weighted, smoothing in
+                var g = plain
+                g.labelSmoothing = smoothing
+                return try harness.compare("\(label) 9x7\(weighted ? " weighted" : "")\(smoothing > 0 ? " smoothing \(smoothing)" : "")", [
                     .input("logits", logits, [g.batch, g.classes]), .input("labels", labels, [g.batch]),
                     .input("classWeights", weights, [g.classes]),
                     .output("loss", [1]), .output("logitsGrad", [g.batch, g.classes]), .output("correct", [1], .int32),

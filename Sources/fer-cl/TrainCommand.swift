@@ -42,6 +42,7 @@ struct TrainCommand: Command {
     ] + AugmentationFlags().options("Augmentation") + [
         .value("mean", "M", "Normalisation: input = (pixel/255 - M) / S (default M 0)."),
         .value("std", "S", "Normalisation standard deviation (default 1)."),
+        .value("label-smoothing", "S", "Label smoothing of the cross-entropy, as torch's label_smoothing (default 0)."),
         .flag("class-weights", "Weight the loss by inverse class frequency."),
         .flag("balanced", "Sample classes equally often (oversampling rare ones)."),
         .value("subset", "N", "Train on a random N images of the training split (quick experiments, smoke tests)."),

@@ -167,11 +167,11 @@ struct GradientCheckTests {
         #expect(try fd.worstMismatch(input: bias, analytic: try b.floats(db)) { try objective(x, w, $0) } < Self.tolerance)
     }
 
-    @Test(arguments: [false, true])
-    func softmaxCrossEntropy(weighted: Bool) throws {
+    @Test(arguments: [(false, Float(0)), (true, 0), (false, 0.1), (true, 0.25)])
+    func softmaxCrossEntropy(weighted: Bool, smoothing: Float) throws {
         let fd = FiniteDifference()
         let b = fd.backend
-        let g = SoftmaxCrossEntropyGeometry(batch: 5, classes: 7)
+        let g = SoftmaxCrossEntropyGeometry(batch: 5, classes: 7, labelSmoothing: smoothing)
         let z = fd.random(35, -3, 3)
         let labels = try b.intTensor([0, 3, 6, 3, 1], [5])
         let weights = weighted ? try b.tensor(fd.random(7, 0.2, 2), [7]) : nil

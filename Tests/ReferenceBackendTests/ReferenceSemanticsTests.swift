@@ -93,6 +93,23 @@ import Testing
         #expect(zip(m, buffers).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(m)")
     }
 
+    /// torch.nn.functional.cross_entropy(z, y, weight, label_smoothing=0.2), printed by torch
+    /// 2.13 in float64 with its gradient, unweighted and with class weights (0.5, 2, 1.5).
+    @Test(arguments: [(false, 1.004690466573515, [0.2685411147409796, -0.018303889548546323, -0.25023722519243324,
+                                                   -0.20369841544345604, 0.17444893286104282, 0.029249482582413187]),
+                      (true, 1.2260768497637011, [0.4260825238423257, -0.04462348244897904, -0.3814590413933466,
+                                                  -0.06357672140674848, 0.0718548441295841, -0.008278122722835658])])
+    func labelSmoothingMatchesTorch(_ weighted: Bool, _ expectedLoss: Double, _ expectedGrad: [Double]) throws {
+        let g = SoftmaxCrossEntropyGeometry(batch: 2, classes: 3, labelSmoothing: 0.2)
+        let loss = try b.makeTensor([1], .float32), grad = try b.makeTensor([6], .float32)
+        try b.softmaxCrossEntropy(g, logits: try b.tensor([1, -2, 0.5, 0.3, 0.2, -1], [2, 3]), labels: try b.intTensor([2, 0], [2]),
+                                  classWeights: weighted ? try b.tensor([0.5, 2, 1.5], [3]) : nil, loss: loss, logitsGrad: grad,
+                                  correct: try b.makeTensor([1], .int32))
+        let (l, dz) = (try b.floats(loss)[0], try b.floats(grad))
+        #expect(abs(Double(l) - expectedLoss) < 1e-6, "\(l)")
+        #expect(zip(dz, expectedGrad).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(dz)")
+    }
+
     @Test func operandSizesAreChecked() throws {
         let g = DenseGeometry(batch: 2, inFeatures: 3, outFeatures: 4)
         #expect(throws: BackendError.sizeMismatch(op: "dense_forward", operand: "output", expected: 8, actual: 7)) {
