@@ -50,11 +50,21 @@ public struct Evaluation: Codable, Sendable {
     }
 }
 
-/// Runs a network in inference mode over a dataset in batches; no augmentation.
+/// Test-time augmentation: the views of each image whose class probabilities are averaged.
+public enum TestTimeAugmentation: String, Sendable, CaseIterable {
+    /// The image alone.
+    case none
+    /// The image and its mirror image (faces are nearly symmetric; training with --flip teaches both).
+    case flip
+}
+
+/// Runs a network in inference mode over a dataset in batches; no augmentation unless
+/// `testTimeAugmentation` asks for views to be averaged.
 public struct Evaluator {
     public let network: Network
     public let normalization: Normalization
     public var batch = 256
+    public var testTimeAugmentation = TestTimeAugmentation.none
 
     public init(network: Network, normalization: Normalization) {
         self.network = network
@@ -65,21 +75,40 @@ public struct Evaluator {
         let k = network.classes
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         var lossSum = 0.0
-        let parameters = normalization.plainBatch(batch: 1, imageCount: max(data.count, 1))
+        let plain = normalization.plainBatch(batch: 1, imageCount: max(data.count, 1))
+        var mirrored = plain
+        mirrored.flipProbability = 1
+        let views = testTimeAugmentation == .flip ? [plain, mirrored] : [plain]
         let all = (0..<Int32(data.count)).map { $0 }
         var start = 0
         while start < data.count {
             let indices = all[start..<min(start + batch, data.count)]
-            let (input, _) = try data.batch(indices, parameters: parameters)
-            let logits = try network.backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
+            let logits = try views.map { parameters in
+                let (input, _) = try data.batch(indices, parameters: parameters)
+                return try network.backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
+            }
             for (row, index) in indices.enumerated() {
-                let scores = logits[(row * k)..<((row + 1) * k)]
                 let label = Int(data.hostLabels[Int(index)])
-                let predicted = scores.indices.max { scores[$0] < scores[$1] }! - row * k
-                confusion[label][predicted] += 1
-                let top = Double(scores.max()!)
-                let logSum = log(scores.reduce(0.0) { $0 + exp(Double($1) - top) }) + top
-                lossSum += logSum - Double(scores[row * k + label])
+                if views.count == 1 {
+                    let scores = logits[0][(row * k)..<((row + 1) * k)]
+                    let predicted = scores.indices.max { scores[$0] < scores[$1] }! - row * k
+                    confusion[label][predicted] += 1
+                    let top = Double(scores.max()!)
+                    let logSum = log(scores.reduce(0.0) { $0 + exp(Double($1) - top) }) + top
+                    lossSum += logSum - Double(scores[row * k + label])
+                } else {
+                    // The views' probabilities averaged; the loss is that mixture's cross-entropy.
+                    var probabilities = [Double](repeating: 0, count: k)
+                    for view in logits {
+                        let scores = view[(row * k)..<((row + 1) * k)].map(Double.init)
+                        let top = scores.max()!
+                        let sum = scores.reduce(0.0) { $0 + exp($1 - top) }
+                        for c in 0..<k { probabilities[c] += exp(scores[c] - top) / sum / Double(views.count) }
+                    }
+                    let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
+                    confusion[label][predicted] += 1
+                    lossSum -= log(max(probabilities[label], 1e-300))
+                }
             }
             start += batch
         }

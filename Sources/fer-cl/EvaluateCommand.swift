@@ -5,7 +5,7 @@ import Foundation
 struct EvaluateCommand: Command {
     static let name = "evaluate"
     static let summary = "Score a model: overall and per-class accuracy, precision/recall/F1, confusion matrix."
-    static let usage = "--model FILE [--data PATH] [--json] [--confusion FILE.svg] [--usage U] [--batch 256] [--device D]"
+    static let usage = "--model FILE [--data PATH] [--json] [--confusion FILE.svg] [--usage U] [--batch 256] [--tta none] [--device D]"
     static let options: [OptionSpec] = [
         .value("model", "FILE", "A fer-cl model (model.safetensors, best.safetensors or a checkpoint)."),
         DataChoice.option("Data to score: a split root is scored on its test split, a class folder as it is, a CSV on its PublicTest+PrivateTest rows. Default \(DataChoice.defaultDescription)."),
@@ -13,6 +13,7 @@ struct EvaluateCommand: Command {
         .flag("json", "Write the results as JSON to standard output."),
         .value("confusion", "FILE.svg", "Also write the confusion matrix as an SVG heatmap."),
         .value("batch", "N", "Evaluation batch size (default 256)."),
+        .value("tta", "MODE", "Test-time augmentation: none (default) or flip (average the image's and its mirror image's probabilities)."),
         BackendChoice.deviceOption,
         DataChoice.skipBadOption,
         BackendChoice.kernelsOption,
@@ -34,6 +35,12 @@ struct EvaluateCommand: Command {
         let dataset = try Self.scoredSplit(loaded, usage: arguments.string("usage"))
         var evaluator = Evaluator(network: network, normalization: normalization)
         evaluator.batch = try arguments.int("batch", default: 256, range: 1...65_536)
+        if let mode = arguments.string("tta") {
+            guard let tta = TestTimeAugmentation(rawValue: mode) else {
+                throw UsageError(message: "--tta must be none or flip, got '\(mode)'", command: Self.name)
+            }
+            evaluator.testTimeAugmentation = tta
+        }
         let evaluation = try evaluator.evaluate(try DeviceDataset(dataset, on: backend))
         if let svgPath = arguments.string("confusion") {
             try Data(evaluation.confusionSVG.utf8).write(to: URL(fileURLWithPath: svgPath))
