@@ -60,6 +60,20 @@ public protocol Backend: AnyObject {
     func batchNormReLUPoolBackward(_ g: PoolGeometry, input: Tensor, outputGrad: Tensor, argmax: Tensor, gamma: Tensor,
                                    mean: Tensor, invStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
 
+    /// Batch norm and ReLU in one pass, without pooling (the conv -> bn -> relu of residual
+    /// blocks): output = relu(gamma_c * (x - mean_c) * invStd_c + beta_c). Training passes the
+    /// batch statistics that `batchNormForwardTraining(output: nil)` saved; evaluation passes
+    /// the running statistics, whose invStd is 1/sqrt(var + g.epsilon). The batch-norm output
+    /// itself is never stored.
+    func batchNormReLUForward(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, statistics: BatchNormStatistics,
+                              output: Tensor) throws
+    /// The backward pass of training-mode batch norm (batch statistics `mean`, `invStd` of
+    /// `input`) and ReLU: the ReLU's mask is recomputed from input, statistics, gamma and beta
+    /// (nothing is stored by the forward pass), the gradient reaching batch norm is outputGrad
+    /// where gamma_c * (x - mean_c) * invStd_c + beta_c > 0 and 0 elsewhere, then as `batchNormBackward`.
+    func batchNormReLUBackward(_ g: BatchNormGeometry, input: Tensor, outputGrad: Tensor, gamma: Tensor, beta: Tensor,
+                               mean: Tensor, invStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
+
     // MARK: elementwise
     func reluForward(input: Tensor, output: Tensor) throws
     /// inputGrad = outputGrad where output > 0, else 0.

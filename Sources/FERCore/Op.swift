@@ -27,4 +27,6 @@ public enum Op: String, CaseIterable, Sendable {
     case sigmoidBackward = "sigmoid_backward"
     case channelScaleForward = "channel_scale_forward"
     case channelScaleBackward = "channel_scale_backward"
+    case batchNormReLUForward = "batchnorm_relu_forward"
+    case batchNormReLUBackward = "batchnorm_relu_backward"
 }

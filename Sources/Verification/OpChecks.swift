@@ -244,6 +244,7 @@ public struct OpChecks {
                 }
             }
         case .add: return try addChecks(label)
+        case .batchNormReLUForward, .batchNormReLUBackward: return try batchNormReLUChecks(op)
         case .sigmoidForward, .sigmoidBackward: return try sigmoidChecks(op)
         case .globalAvgPoolForward, .globalAvgPoolBackward: return try globalAvgPoolChecks(op)
         case .channelScaleForward, .channelScaleBackward: return try channelScaleChecks(op)

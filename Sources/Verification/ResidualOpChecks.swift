@@ -1,7 +1,7 @@
 import FERCore
 
 /// The op checks of the ops that residual and squeeze-and-excitation networks add (joins,
-/// sigmoid, global average pooling, channel-wise scale), called from `OpChecks.run`.
+/// batch norm + ReLU, sigmoid, global average pooling, channel-wise scale), called from `OpChecks.run`.
 extension OpChecks {
     /// Channels 3 and 13: the scalar loops (13: three float4 groups and a scalar tail); 8: float4
     /// only. Pixels from 1 (a 1x1 map) to 42.
@@ -25,6 +25,39 @@ extension OpChecks {
             ]) { b, t in try b.add(a: t["a"]!, b: t["b"]!, output: t["a"]!, fusedReLU: false) }
         }
         return comparisons
+    }
+
+    /// Batch norm + ReLU on the standard batch-norm shapes (channels 5 and 7: the scalar kernels
+    /// and the masked composition; 12: float4 and chunked reductions), the forward pass with
+    /// batch and with running statistics. Beta in +-0.5 puts both sides of the ReLU in every channel.
+    mutating func batchNormReLUChecks(_ op: Op) throws -> [Comparison] {
+        try Self.batchNormGeometries.flatMap { g -> [Comparison] in
+            let x = inputs.uniform(g.count, -2, 3)
+            let (mean, invStd) = Self.statistics(x, g)
+            let gamma = inputs.uniform(g.channels, 0.5, 1.5), beta = inputs.uniform(g.channels, -0.5, 0.5)
+            let common: [HostTensor] = [.input("input", x, [g.count]), .input("gamma", gamma, [g.channels]), .input("beta", beta, [g.channels]),
+                                        .input("mean", mean, [g.channels])]
+            let label = "\(op.rawValue) \(g.rows)x\(g.channels)"
+            if op == .batchNormReLUForward {
+                let batch = try harness.compare(label + " batch statistics", common + [.input("invStd", invStd, [g.channels]), .output("output", [g.count])]) { b, t in
+                    try b.batchNormReLUForward(g, input: t["input"]!, gamma: t["gamma"]!, beta: t["beta"]!,
+                                               statistics: .batch(mean: t["mean"]!, invStd: t["invStd"]!), output: t["output"]!)
+                }
+                let variance = inputs.uniform(g.channels, 0.5, 2)
+                return try batch + harness.compare(label + " running statistics", common + [.input("variance", variance, [g.channels]), .output("output", [g.count])]) { b, t in
+                    try b.batchNormReLUForward(g, input: t["input"]!, gamma: t["gamma"]!, beta: t["beta"]!,
+                                               statistics: .running(mean: t["mean"]!, variance: t["variance"]!), output: t["output"]!)
+                }
+            }
+            return try harness.compare(label, common + [
+                .input("invStd", invStd, [g.channels]), .input("outputGrad", inputs.uniform(g.count), [g.count]),
+                .output("inputGrad", [g.count]), .output("gammaGrad", [g.channels]), .output("betaGrad", [g.channels]),
+            ]) { b, t in
+                try b.batchNormReLUBackward(g, input: t["input"]!, outputGrad: t["outputGrad"]!, gamma: t["gamma"]!, beta: t["beta"]!,
+                                            mean: t["mean"]!, invStd: t["invStd"]!, inputGrad: t["inputGrad"]!,
+                                            gammaGrad: t["gammaGrad"]!, betaGrad: t["betaGrad"]!)
+            }
+        }
     }
 
     /// 1001 elements from -8 to 8 with saturating values at the ends (-100 and 100: exp must

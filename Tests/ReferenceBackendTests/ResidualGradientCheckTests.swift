@@ -77,3 +77,52 @@ struct ResidualGradientCheckTests {
         #expect(try fd.worstMismatch(input: s, analytic: try b.floats(ds)) { try objective(x, $0) } < Self.tolerance)
     }
 }
+
+/// Batch norm (batch statistics) + ReLU through the fused ops, the statistics recomputed for
+/// every perturbed input as training does (the pattern of `GradientCheckTests.batchNormReLUPool`).
+@Suite("reference gradients vs finite differences: batch norm + ReLU")
+struct BatchNormReLUGradientCheckTests {
+    @Test(arguments: [BatchNormGeometry(rows: 12, channels: 3), BatchNormGeometry(rows: 10, channels: 4)])
+    func batchNormReLU(_ g: BatchNormGeometry) throws {
+        let fd = FiniteDifference()
+        let b = fd.backend
+        let x = fd.distinct(g.count), gamma = fd.random(g.channels, 0.5, 1.5), beta = fd.random(g.channels, -0.3, 0.3)
+        let r = fd.random(g.count)
+        let mean = try b.makeTensor([g.channels], .float32), invStd = try b.makeTensor([g.channels], .float32)
+        func forward(_ x: [Float], _ gamma: [Float], _ beta: [Float]) throws -> Tensor {
+            let input = try b.tensor(x, [g.count]), gammaTensor = try b.tensor(gamma, [g.channels]), betaTensor = try b.tensor(beta, [g.channels])
+            try b.batchNormForwardTraining(g, input: input, gamma: gammaTensor, beta: betaTensor, output: nil, savedMean: mean, savedInvStd: invStd,
+                                           runningMean: try b.makeTensor([g.channels], .float32), runningVar: try b.makeTensor([g.channels], .float32))
+            let y = try b.makeTensor([g.count], .float32)
+            try b.batchNormReLUForward(g, input: input, gamma: gammaTensor, beta: betaTensor, statistics: .batch(mean: mean, invStd: invStd), output: y)
+            return y
+        }
+        let y = try b.floats(try forward(x, gamma, beta))
+        #expect(y.contains(0) && y.contains { $0 > 0 }, "the case exercises both sides of the ReLU")
+        let dx = try b.makeTensor([g.count], .float32)
+        let dGamma = try b.makeTensor([g.channels], .float32), dBeta = try b.makeTensor([g.channels], .float32)
+        try b.batchNormReLUBackward(g, input: try b.tensor(x, [g.count]), outputGrad: try b.tensor(r, [g.count]), gamma: try b.tensor(gamma, [g.channels]),
+                                    beta: try b.tensor(beta, [g.channels]), mean: mean, invStd: invStd, inputGrad: dx, gammaGrad: dGamma, betaGrad: dBeta)
+        let step: Float = 1e-3
+        let tolerance = GradientCheckTests.tolerance
+        #expect(try fd.worstMismatch(input: x, analytic: try b.floats(dx), samples: g.count, step: step) {
+            try fd.weightedSum(try forward($0, gamma, beta), r) } < tolerance)
+        #expect(try fd.worstMismatch(input: gamma, analytic: try b.floats(dGamma), step: step) { try fd.weightedSum(try forward(x, $0, beta), r) } < tolerance)
+        #expect(try fd.worstMismatch(input: beta, analytic: try b.floats(dBeta), step: step) { try fd.weightedSum(try forward(x, gamma, $0), r) } < tolerance)
+    }
+
+    /// With running statistics the fused op is `batchNormForwardInference` followed by ReLU.
+    @Test func runningStatisticsEqualInferenceThenReLU() throws {
+        let b = ReferenceBackend()
+        let g = BatchNormGeometry(rows: 4, channels: 2)
+        let x = try b.tensor([1, -2, 0.5, 3, -1, 2, 4, -0.5] as [Float], [8])
+        let gamma = try b.tensor([1.5, 0.5] as [Float], [2]), beta = try b.tensor([-0.2, 0.3] as [Float], [2])
+        let mean = try b.tensor([0.5, 1] as [Float], [2]), variance = try b.tensor([2, 0.25] as [Float], [2])
+        let fused = try b.makeTensor([8], .float32), plain = try b.makeTensor([8], .float32), expected = try b.makeTensor([8], .float32)
+        try b.batchNormReLUForward(g, input: x, gamma: gamma, beta: beta, statistics: .running(mean: mean, variance: variance), output: fused)
+        try b.batchNormForwardInference(g, input: x, gamma: gamma, beta: beta, runningMean: mean, runningVar: variance, output: plain)
+        try b.reluForward(input: plain, output: expected)
+        #expect(try b.floats(fused) == (try b.floats(expected)))
+        #expect(try b.floats(fused).contains(0) && (try b.floats(fused)).contains { $0 > 0 })
+    }
+}
