@@ -10,6 +10,26 @@ extension OpChecks {
                                        FeatureMapGeometry(batch: 2, height: 3, width: 3, channels: 13),
                                        FeatureMapGeometry(batch: 5, height: 1, width: 1, channels: 12)]
 
+    /// ResNets' convolutions have no bias: forward without it and weight gradients without a
+    /// bias gradient, on a 1x1 stride-2 projection and a 3x3 layer with 16 output channels.
+    mutating func convolutionWithoutBiasChecks(_ op: Op) throws -> [Comparison] {
+        let geometries = [Conv2dGeometry(batch: 2, height: 9, width: 7, inChannels: 8, outChannels: 16, kernelHeight: 1, kernelWidth: 1, stride: 2, padding: 0),
+                          Conv2dGeometry(batch: 3, height: 6, width: 5, inChannels: 4, outChannels: 16)]
+        return try geometries.flatMap { g in
+            let x = inputs.uniform(g.inputCount), w = inputs.uniform(g.weightCount)
+            let operands: [HostTensor] = [.input("input", x, [g.inputCount]), .input("weight", w, [g.weightCount])]
+            if op == .conv2dForward {
+                return try harness.compare("\(op.rawValue) \(g) no bias", operands + [.output("output", [g.outputCount])]) { b, t in
+                    try b.conv2dForward(g, input: t["input"]!, weight: t["weight"]!, bias: nil, output: t["output"]!)
+                }
+            }
+            return try harness.compare("\(op.rawValue) \(g) no bias", [
+                .input("input", x, [g.inputCount]), .input("outputGrad", inputs.uniform(g.outputCount), [g.outputCount]),
+                .output("weightGrad", [g.weightCount]),
+            ]) { b, t in try b.conv2dBackwardWeights(g, input: t["input"]!, outputGrad: t["outputGrad"]!, weightGrad: t["weightGrad"]!, biasGrad: nil) }
+        }
+    }
+
     /// 1001 and 1024 elements (with and without a scalar tail), plain and with the fused ReLU,
     /// and the output aliasing `a` (in-place gradient accumulation).
     mutating func addChecks(_ label: String) throws -> [Comparison] {
