@@ -233,7 +233,6 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
                 any = any || inside;
             }
 #else
-            const bool any = true;
 #pragma unroll
             for (int r = 0; r < MR; ++r) {
                 const int iy = iy0[r] + ky, ix = ix0[r] + kx;
@@ -241,7 +240,10 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
                 xr[r] = inside ? x + base[r] + (ky * IN_W + kx) * IN_C : zeros;
             }
 #endif
-            for (int i = 0; any && i < IN_C; ++i) {
+#if DILATION > 1
+            if (any)
+#endif
+            for (int i = 0; i < IN_C; ++i) {
                 float16 b[NV];
 #pragma unroll
                 for (int v = 0; v < NV; ++v) b[v] = bp[i * (B_ROW / 16) + v];
