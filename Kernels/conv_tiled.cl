@@ -23,8 +23,9 @@
 //                                 (the host sums them with sum_partials in reduce.cl when CHUNKS > 1).
 //   conv2d_pack_weights[_flipped] any geometry; the flipped form turns w[KH][KW][C][K] into the
 //                                 forward weights of backward-data: w'[KH-1-ky][KW-1-kx][K][C].
-// Backward-data for stride 1 is conv2d_forward_tiled run on dy with the flipped weights and
-// padding KH-1-P, KW-1-P (the host checks stride 1 and P <= K-1; else conv.cl's kernel).
+// Backward-data is conv2d_forward_tiled run on dy with the flipped weights and padding
+// KH-1-P, KW-1-P (the host checks P <= K-1; else conv.cl's kernel); for stride S > 1 dy is
+// read as dilated by S (DILATION), with the layer's input size as OUT_H x OUT_W.
 // Dense layers: forward and backward-data are conv2d_forward_tiled, weight gradient
 // conv2d_weights_tiled, all with 1x1 images and kernels. winograd.cl's products are
 // conv2d_forward_tiled as well, 1x1 again: GROUPS of them stacked on global dimension 2, B the
@@ -95,8 +96,18 @@
 #define ACCUMULATE 0
 #endif
 
+// DILATION > 1: the input is dilated, its pixels DILATION apart with zeros between them
+// (backward-data of a stride-DILATION convolution; see conv2d_forward_tiled). The host then
+// gives OUT_H and OUT_W, the layer's input size, which the dilated extent does not determine.
+#ifndef DILATION
+#define DILATION 1
+#endif
+#ifndef OUT_H
 #define OUT_H ((IN_H + 2 * PAD_H - KER_H) / STRIDE + 1)
+#endif
+#ifndef OUT_W
 #define OUT_W ((IN_W + 2 * PAD_W - KER_W) / STRIDE + 1)
+#endif
 #define PIXELS (BATCH * OUT_H * OUT_W)
 #define KDIM (KER_H * KER_W * IN_C)
 #define COL_TILES ((OUT_C + NR - 1) / NR)
@@ -142,8 +153,37 @@ __kernel void conv2d_pack_weights_flipped(__global const float *w, __global floa
     for (int c = 0; c < NR; ++c) out[c] = j * NR + c < OUT_C ? in[c * IN_C] : 0.0f;
 }
 
+#if DILATION > 1
+// With a dilated input, GEMM row p enumerates the output pixels phase by phase: for each
+// (py, px) in [0, DILATION)^2 the pixels (n, py + D*a, px + D*b). A tap (ky, kx) meets a
+// real input pixel only where oy - PAD_H + ky and ox - PAD_W + kx are multiples of D, which
+// depends on the phase alone: the rows of a tile (one phase, except where a tile straddles
+// two) skip together the taps that would only multiply zeros, so stride-2 backward-data does
+// the work of the real taps, not 4x as much.
+inline void phase_pixel(int p, int *n, int *oy, int *ox) {
+    int start = 0;
+    for (int py = 0; py < DILATION; ++py) {
+        const int hp = (OUT_H - py + DILATION - 1) / DILATION;
+        for (int px = 0; px < DILATION; ++px) {
+            const int wp = (OUT_W - px + DILATION - 1) / DILATION;
+            const int size = BATCH * hp * wp;
+            if (p < start + size) {
+                const int q = p - start;
+                *ox = px + DILATION * (q % wp);
+                *oy = py + DILATION * ((q / wp) % hp);
+                *n = q / (wp * hp);
+                return;
+            }
+            start += size;
+        }
+    }
+}
+#endif
+
 // y[p][o] = bias[o] + sum_k A[p][k] * B[k][o], p = (n, oy, ox), k = (ky, kx, i),
-// A[p][k] = x[n, oy*S - PAD_H + ky, ox*S - PAD_W + kx, i] (zero outside the image).
+// A[p][k] = x[n, oy*S - PAD_H + ky, ox*S - PAD_W + kx, i] (zero outside the image); with
+// DILATION > 1 the input position (iy, ix) is x[n, iy / D, ix / D, i] where both are multiples
+// of D, else zero, and p runs phase by phase (phase_pixel).
 // Global size: (ROW_TILES, COL_TILES, GROUPS).
 __kernel void conv2d_forward_tiled(__global const float *x, __global const float *wp, __global const float *bias,
                                    __global float *y, __global const float *zeros) {
@@ -154,10 +194,20 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
     y += group * Y_GROUP;
     const int p0 = tile * MR;
     int iy0[MR], ix0[MR], base[MR];
+#if DILATION > 1
+    int image[MR], out_pixel[MR];
+#endif
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
         const int p = min(p0 + r, PIXELS - 1);
+#if DILATION > 1
+        int ox, oy, n;
+        phase_pixel(p, &n, &oy, &ox);
+        image[r] = n;
+        out_pixel[r] = (n * OUT_H + oy) * OUT_W + ox;
+#else
         const int ox = p % OUT_W, oy = (p / OUT_W) % OUT_H, n = p / (OUT_W * OUT_H);
+#endif
         iy0[r] = oy * STRIDE - PAD_H;
         ix0[r] = ox * STRIDE - PAD_W;
         base[r] = ((n * IN_H + iy0[r]) * IN_W + ix0[r]) * IN_C;
@@ -172,12 +222,27 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
     for (int ky = 0; ky < KER_H; ++ky) {
         for (int kx = 0; kx < KER_W; ++kx) {
             __global const float *xr[MR];
+#if DILATION > 1
+            bool any = false;
+#pragma unroll
+            for (int r = 0; r < MR; ++r) {
+                const int iy = iy0[r] + ky, ix = ix0[r] + kx;
+                const bool inside = iy >= 0 && ix >= 0 && iy % DILATION == 0 && ix % DILATION == 0 &&
+                                    iy / DILATION < IN_H && ix / DILATION < IN_W;
+                xr[r] = inside ? x + ((image[r] * IN_H + iy / DILATION) * IN_W + ix / DILATION) * IN_C : zeros;
+                any = any || inside;
+            }
+#else
 #pragma unroll
             for (int r = 0; r < MR; ++r) {
                 const int iy = iy0[r] + ky, ix = ix0[r] + kx;
                 const bool inside = iy >= 0 && iy < IN_H && ix >= 0 && ix < IN_W;
                 xr[r] = inside ? x + base[r] + (ky * IN_W + kx) * IN_C : zeros;
             }
+#endif
+#if DILATION > 1
+            if (any)
+#endif
             for (int i = 0; i < IN_C; ++i) {
                 float16 b[NV];
 #pragma unroll
@@ -196,7 +261,11 @@ __kernel void conv2d_forward_tiled(__global const float *x, __global const float
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
         if (p0 + r >= PIXELS) break;
+#if DILATION > 1
+        __global float *out = y + out_pixel[r] * OUT_C + j * NR;
+#else
         __global float *out = y + (p0 + r) * OUT_C + j * NR;
+#endif
 #pragma unroll
         for (int v = 0; v < NV; ++v) {
 #if OUT_C % NR == 0

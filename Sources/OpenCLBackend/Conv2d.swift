@@ -5,7 +5,8 @@ import FERCore
 /// | pass            | fast variant (Kernels/conv_tiled.cl)                          | used when                          | else (Kernels/conv.cl)   |
 /// |-----------------|---------------------------------------------------------------|------------------------------------|--------------------------|
 /// | forward         | pack weights+bias into NR-column panels, implicit GEMM        | always (tuning.gemm.enabled)       | conv2d_forward           |
-/// | backward-data   | pack flipped/transposed weights, the same implicit GEMM on dy | stride 1, padding <= kernel - 1    | conv2d_backward_data     |
+/// | backward-data   | pack flipped/transposed weights, the same implicit GEMM on dy | padding <= kernel - 1 (stride > 1: | conv2d_backward_data     |
+/// |                 | (dy read as dilated by the stride, taps on zeros skipped)     | dy dilated, see conv_tiled.cl)     |                          |
 /// | backward-weights| implicit GEMM per chunk of images, partials summed (reduce.cl)| outChannels % 16 == 0              | conv2d_backward_weights  |
 ///
 /// Before any of these: 3x3, stride-1, padding-1 layers with enough channels run all three
@@ -212,9 +213,10 @@ extension OpenCLBackend {
 /// convolutions of 1x1 images; backward-data is a forward convolution of dy.
 struct ImplicitGemm {
     var batch, height, width, inChannels, outChannels, kernelHeight, kernelWidth, stride, padHeight, padWidth: Int
-
-    var outHeight: Int { (height + 2 * padHeight - kernelHeight) / stride + 1 }
-    var outWidth: Int { (width + 2 * padWidth - kernelWidth) / stride + 1 }
+    /// > 1: the input's pixels lie this far apart with zeros between (backward-data of a strided
+    /// convolution); the output size is then given, not derived.
+    var dilation = 1
+    var outHeight, outWidth: Int
     var pixels: Int { batch * outHeight * outWidth }
     /// The GEMM's K: taps times input channels.
     var reduction: Int { kernelHeight * kernelWidth * inChannels }
@@ -222,24 +224,38 @@ struct ImplicitGemm {
     init(forward g: Conv2dGeometry) {
         batch = g.batch; height = g.height; width = g.width; inChannels = g.inChannels; outChannels = g.outChannels
         kernelHeight = g.kernelHeight; kernelWidth = g.kernelWidth; stride = g.stride; padHeight = g.padding; padWidth = g.padding
+        outHeight = g.outHeight; outWidth = g.outWidth
     }
 
-    /// dx = conv(dy, flipped w) with padding k-1-P: exact for stride 1 and P <= k-1.
+    /// dx = conv(dy dilated by the stride, flipped w) with padding k-1-P on the top and left
+    /// (and whatever the bottom and right need for an output of the layer's input size): exact
+    /// for P <= k-1. Input pixels that no output window covers (the remainder of the stride)
+    /// get no tap and so a zero gradient.
     init?(backwardData g: Conv2dGeometry) {
-        guard g.stride == 1, g.padding <= g.kernelHeight - 1, g.padding <= g.kernelWidth - 1 else { return nil }
+        guard g.padding <= g.kernelHeight - 1, g.padding <= g.kernelWidth - 1 else { return nil }
         batch = g.batch; height = g.outHeight; width = g.outWidth; inChannels = g.outChannels; outChannels = g.inChannels
         kernelHeight = g.kernelHeight; kernelWidth = g.kernelWidth; stride = 1
         padHeight = g.kernelHeight - 1 - g.padding; padWidth = g.kernelWidth - 1 - g.padding
+        dilation = g.stride
+        outHeight = g.height; outWidth = g.width
     }
 
     /// x [batch, inFeatures] w [inFeatures, outFeatures]: a 1x1 convolution of 1x1 images.
     init(dense batch: Int, inFeatures: Int, outFeatures: Int) {
         self.batch = batch; height = 1; width = 1; inChannels = inFeatures; outChannels = outFeatures
         kernelHeight = 1; kernelWidth = 1; stride = 1; padHeight = 0; padWidth = 0
+        outHeight = 1; outWidth = 1
     }
 
     var defines: [String: Int] {
-        ["BATCH": batch, "IN_H": height, "IN_W": width, "IN_C": inChannels, "OUT_C": outChannels,
-         "KER_H": kernelHeight, "KER_W": kernelWidth, "STRIDE": stride, "PAD_H": padHeight, "PAD_W": padWidth]
+        var defines = ["BATCH": batch, "IN_H": height, "IN_W": width, "IN_C": inChannels, "OUT_C": outChannels,
+                       "KER_H": kernelHeight, "KER_W": kernelWidth, "STRIDE": stride, "PAD_H": padHeight, "PAD_W": padWidth]
+        // Only dilated products name these: every other program keeps its build options (and POCL cache entry).
+        if dilation > 1 {
+            defines["DILATION"] = dilation
+            defines["OUT_H"] = outHeight
+            defines["OUT_W"] = outWidth
+        }
+        return defines
     }
 }

@@ -27,6 +27,10 @@ public struct OpChecks {
         Conv2dGeometry(batch: 2, height: 8, width: 8, inChannels: 17, outChannels: 33, kernelHeight: 5, kernelWidth: 5, padding: 2),
         // Output channels a multiple of 16: the register-tiled weight-gradient kernel.
         Conv2dGeometry(batch: 2, height: 7, width: 5, inChannels: 17, outChannels: 32),
+        // ResNet shapes: a 1x1 stride-2 projection (an even width: its last column gets no
+        // gradient) and a stride-2 3x3 with tiled weight gradients; both with dilated backward-data.
+        Conv2dGeometry(batch: 2, height: 7, width: 8, inChannels: 6, outChannels: 5, kernelHeight: 1, kernelWidth: 1, stride: 2, padding: 0),
+        Conv2dGeometry(batch: 2, height: 8, width: 7, inChannels: 16, outChannels: 32, stride: 2, padding: 1),
     ]
     /// Channels 5 and 7: one work-group per channel; 12: the chunked float4 reductions.
     static let batchNormGeometries = [BatchNormGeometry(rows: 37, channels: 5), BatchNormGeometry(rows: 72, channels: 7, momentum: 0.25),
@@ -56,7 +60,7 @@ public struct OpChecks {
                     .input("bias", inputs.uniform(g.outChannels), [g.outChannels]),
                     .output("output", [g.outputCount]),
                 ]) { b, t in try b.conv2dForward(g, input: t["input"]!, weight: t["weight"]!, bias: t["bias"]!, output: t["output"]!) }
-            }
+            } + convolutionWithoutBiasChecks(op)
         case .conv2dBackwardData:
             return try convGeometries.flatMap { g in
                 try harness.compare("\(label) \(g)", [
@@ -76,7 +80,7 @@ public struct OpChecks {
                     try b.conv2dBackwardWeights(g, input: t["input"]!, outputGrad: t["outputGrad"]!,
                                                 weightGrad: t["weightGrad"]!, biasGrad: t["biasGrad"]!)
                 }
-            }
+            } + convolutionWithoutBiasChecks(op)
         case .batchNormForwardTraining:
             // The last case adds 100 to every input: the one-pass statistics must not cancel a large common offset.
             let cases = Self.batchNormGeometries.map { ($0, Float(0)) } + [(BatchNormGeometry(rows: 1001, channels: 12), Float(100))]
@@ -245,6 +249,11 @@ public struct OpChecks {
                                        output: t["output"]!, outputLabels: t["outputLabels"]!)
                 }
             }
+        case .add: return try addChecks(label)
+        case .batchNormReLUForward, .batchNormReLUBackward: return try batchNormReLUChecks(op)
+        case .sigmoidForward, .sigmoidBackward: return try sigmoidChecks(op)
+        case .globalAvgPoolForward, .globalAvgPoolBackward: return try globalAvgPoolChecks(op)
+        case .channelScaleForward, .channelScaleBackward: return try channelScaleChecks(op)
         case .adamStep:
             let variants = [AdamHyperparameters(learningRate: 1e-3, weightDecay: 0.01, step: 3),
                             AdamHyperparameters(learningRate: 3e-4, weightDecay: 0.05, decoupledWeightDecay: true, step: 1)]
