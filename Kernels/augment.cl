@@ -16,7 +16,7 @@ __kernel void augment_batch(__global const uchar *images, __global const int *la
                             int B, int N, int H, int W, ulong seed, ulong epoch,
                             float flip_probability, float min_rotation, float max_rotation,
                             float min_scale, float max_scale, float max_translation, int crop_padding,
-                            float pixel_scale, float mean, float std_dev) {
+                            float pixel_scale, float mean, float std_dev, float erasing_probability) {
     const int row = get_global_id(0);
     if (row >= B * H) return;
     const int b = row / H, oy = row % H;
@@ -54,5 +54,21 @@ __kernel void augment_batch(__global const uchar *images, __global const int *la
         const float bottom = pixel_at(image, x0, y0 + 1, W, H) * (1.0f - wx) + pixel_at(image, x0 + 1, y0 + 1, W, H) * wx;
         const float value = top * (1.0f - wy) + bottom * wy;
         target[ox] = (value * pixel_scale - mean) / std_dev;
+    }
+    // Random erasing: integer sides and corner from products and truncations only, as the host's
+    // AugmentParameters.erasedRectangle, so both backends erase the same pixels.
+    if (erasing_probability > 0.0f) {
+        const ulong stream = epoch | ((ulong)1 << 63);
+        const ulong base = (ulong)source * 8;
+        if (philox_uniform(seed, stream, base) < erasing_probability) {
+            const int low_h = max(1, H / 5), high_h = max(low_h, H * 3 / 5);
+            const int low_w = max(1, W / 5), high_w = max(low_w, W * 3 / 5);
+            const int eh = low_h + min((int)(philox_uniform(seed, stream, base + 1) * (float)(high_h - low_h + 1)), high_h - low_h);
+            const int ew = low_w + min((int)(philox_uniform(seed, stream, base + 2) * (float)(high_w - low_w + 1)), high_w - low_w);
+            const int top = min((int)(philox_uniform(seed, stream, base + 3) * (float)(H - eh + 1)), H - eh);
+            const int left = min((int)(philox_uniform(seed, stream, base + 4) * (float)(W - ew + 1)), W - ew);
+            if (oy >= top && oy < top + eh)
+                for (int ox = left; ox < left + ew; ++ox) target[ox] = 0.0f;
+        }
     }
 }

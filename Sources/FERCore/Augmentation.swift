@@ -9,10 +9,17 @@
 ///     s += (cropX, cropY)                            (random crop from a zero-padded image)
 /// sampled bilinearly with zeros outside the image, then normalised:
 ///     out = (pixel * pixelScale - mean) / std.
+/// Random erasing (Zhong et al. 2020) then sets a rectangle of the output to 0 with probability
+/// `erasingProbability`: its sides are uniform integers in [0.2, 0.6] of the image's (area 4-36%,
+/// aspect 1/3-3, near torchvision's RandomErasing defaults of 2-33% and 0.3-3.3), its corner uniform
+/// over the positions where it fits. Integer sides from products and truncations, not
+/// torchvision's log-uniform aspect, so both backends draw bit-identical rectangles.
 /// With every augmentation off, s = p exactly and the output is the normalised image.
 ///
 /// Draw k (0 flip, 1 angle, 2 scale, 3 tx, 4 ty, 5 crop x, 6 crop y) of dataset image i is
-/// `Philox.uniform(seed, stream: epoch, index: i * 8 + k)`.
+/// `Philox.uniform(seed, stream: epoch, index: i * 8 + k)`; the erasing draws k (0 whether,
+/// 1 height, 2 width, 3 top, 4 left) come from stream `epoch | 1 << 63`, so adding them changed
+/// none of the earlier draws (runs from before erasing existed resume exactly).
 public struct AugmentParameters: Hashable, Sendable {
     /// Images in the batch.
     public var batch: Int
@@ -37,6 +44,8 @@ public struct AugmentParameters: Hashable, Sendable {
     public var maxTranslation: Float = 0
     /// Random crop offset, an integer uniform in [-cropPadding, cropPadding] per axis.
     public var cropPadding: Int = 0
+    /// Probability that a random rectangle of the image is erased (set to 0 after normalisation).
+    public var erasingProbability: Float = 0
     public var pixelScale: Float = 1.0 / 255.0
     public var mean: Float = 0
     public var std: Float = 1
@@ -52,9 +61,27 @@ public struct AugmentParameters: Hashable, Sendable {
 
     public func validate(op: String) throws {
         guard batch > 0, firstIndex >= 0, imageCount > 0, height > 0, width > 0, std > 0, minScale > 0, maxScale >= minScale,
-              maxRotation >= minRotation, maxTranslation >= 0, cropPadding >= 0, (0...1).contains(flipProbability) else {
+              maxRotation >= minRotation, maxTranslation >= 0, cropPadding >= 0, (0...1).contains(flipProbability),
+              (0...1).contains(erasingProbability) else {
             throw BackendError.invalidArgument(op: op, reason: "invalid augmentation parameters \(self)")
         }
+    }
+
+    /// The Philox stream of the erasing draws: apart from the geometric draws' streams (the epochs).
+    public static let erasingStreamBit: UInt64 = 1 << 63
+
+    /// The rectangle erased in one image (rows top..<top+height, columns left..<left+width), or nil.
+    public func erasedRectangle(forImage index: Int) -> (top: Int, left: Int, height: Int, width: Int)? {
+        guard erasingProbability > 0 else { return nil }
+        func u(_ k: UInt64) -> Float { Philox.uniform(seed: seed, stream: epoch | Self.erasingStreamBit, index: UInt64(index) &* 8 &+ k) }
+        guard u(0) < erasingProbability else { return nil }
+        func side(_ length: Int, _ draw: Float) -> Int {
+            let low = max(1, length / 5), high = max(low, length * 3 / 5)
+            return low + min(Int(draw * Float(high - low + 1)), high - low)
+        }
+        let h = side(height, u(1)), w = side(width, u(2))
+        return (top: min(Int(u(3) * Float(height - h + 1)), height - h), left: min(Int(u(4) * Float(width - w + 1)), width - w),
+                height: h, width: w)
     }
 
     /// The random draws of one image.

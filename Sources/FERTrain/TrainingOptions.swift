@@ -43,6 +43,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var scaleJitter: Float = 0
     public var translatePixels: Float = 0
     public var cropPadding = 0
+    /// Random-erasing probability (see `AugmentParameters`).
+    public var erasingProbability: Float = 0
     // Normalisation: input = (pixel / 255 - mean) / std; [0, 1] scaling in the seed recipe.
     public var mean: Float = 0
     public var std: Float = 1
@@ -89,6 +91,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         scaleJitter = try read(.scaleJitter, d.scaleJitter)
         translatePixels = try read(.translatePixels, d.translatePixels)
         cropPadding = try read(.cropPadding, d.cropPadding)
+        erasingProbability = try read(.erasingProbability, d.erasingProbability)
         mean = try read(.mean, d.mean)
         std = try read(.std, d.std)
         labelSmoothing = try read(.labelSmoothing, d.labelSmoothing)
@@ -101,7 +104,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
              sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
-             stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, mean, std,
+             stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mean, std,
              labelSmoothing, classWeights, balancedSampling, validationSplit, data
     }
 
@@ -114,6 +117,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         p.minScale = 1 - scaleJitter; p.maxScale = 1 + scaleJitter
         p.maxTranslation = translatePixels
         p.cropPadding = cropPadding
+        p.erasingProbability = erasingProbability
         return p
     }
 
@@ -129,6 +133,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if rotationDegrees < 0 || rotationDegrees > 180 { problems.append("--rotate must be in [0, 180] degrees") }
         if scaleJitter < 0 || scaleJitter >= 1 { problems.append("--scale must be in [0, 1)") }
         if translatePixels < 0 || translatePixels > 24 { problems.append("--translate must be in [0, 24] pixels") }
+        if !(0...1).contains(erasingProbability) { problems.append("--erase must be in [0, 1]") }
         if cropPadding < 0 || cropPadding > 24 { problems.append("--crop-padding must be in [0, 24]") }
         if !(std > 0) || !std.isFinite || !mean.isFinite { problems.append("--std must be positive and --mean finite") }
         if !(0..<1).contains(validationSplit) { problems.append("--val-split must be in [0, 1)") }

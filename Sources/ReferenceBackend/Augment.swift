@@ -49,6 +49,11 @@ extension ReferenceBackend {
                     y[(b * p.height + oy) * p.width + ox] = (value * p.pixelScale - p.mean) / p.std
                 }
             }
+            if let r = p.erasedRectangle(forImage: source) {
+                for oy in r.top..<(r.top + r.height) {
+                    for ox in r.left..<(r.left + r.width) { y[(b * p.height + oy) * p.width + ox] = 0 }
+                }
+            }
         }
     }
 }

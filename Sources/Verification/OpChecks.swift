@@ -300,7 +300,9 @@ public struct OpChecks {
         // The last four of the six indices: a batch taken from the middle of an epoch's order.
         augmented.batch = 4
         augmented.firstIndex = 2
-        return [("gather+normalise", plain), ("flip+affine+crop", augmented)]
+        var erased = augmented
+        erased.erasingProbability = 0.7
+        return [("gather+normalise", plain), ("flip+affine+crop", augmented), ("flip+affine+crop+erase", erased)]
     }
 
     /// Per-channel mean and 1/sqrt(var + eps) of a [rows, channels] input, as the forward pass saves them.

@@ -69,6 +69,7 @@ struct InspectCommand: Command {
         p.minScale = 1 - flags.scale; p.maxScale = 1 + flags.scale
         p.maxTranslation = flags.translate
         p.cropPadding = flags.cropPadding
+        p.erasingProbability = flags.erase
         try p.validate(op: "inspect --grid")
         let augmented = try backend.makeTensor([present.count, 48, 48, 1], .float32)
         try backend.augmentBatch(p, images: images, labels: labels, indices: try backend.intTensor(present, [present.count]),

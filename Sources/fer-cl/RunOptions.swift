@@ -21,7 +21,7 @@ enum RunOptions {
         ("step-gamma", { "\($0.stepGamma)" }), ("plateau-factor", { "\($0.plateauFactor)" }),
         ("plateau-patience", { "\($0.plateauPatience)" }), ("seed", { "\($0.seed)" }), ("flip", { "\($0.flipProbability)" }),
         ("rotate", { "\($0.rotationDegrees)" }), ("scale", { "\($0.scaleJitter)" }), ("translate", { "\($0.translatePixels)" }),
-        ("crop-padding", { "\($0.cropPadding)" }), ("mean", { "\($0.mean)" }), ("std", { "\($0.std)" }),
+        ("crop-padding", { "\($0.cropPadding)" }), ("erase", { "\($0.erasingProbability)" }), ("mean", { "\($0.mean)" }), ("std", { "\($0.std)" }),
         ("label-smoothing", { "\($0.labelSmoothing)" }), ("class-weights", { flag($0.classWeights) }), ("balanced", { flag($0.balancedSampling) }),
         ("val-split", { "\($0.validationSplit)" }),
         ("data", { $0.data?.path ?? "unknown" }), ("val", { $0.data?.validationPath ?? "none" }),
@@ -64,12 +64,14 @@ enum RunOptions {
         options.plateauPatience = try a.int("plateau-patience", default: options.plateauPatience, range: 0...100_000)
         options.seed = try a.uint64("seed", default: options.seed)
         let augmentation = try AugmentationFlags(flip: options.flipProbability, rotate: options.rotationDegrees, scale: options.scaleJitter,
-                                                 translate: options.translatePixels, cropPadding: options.cropPadding).parsed(a)
+                                                 translate: options.translatePixels, cropPadding: options.cropPadding,
+                                                 erase: options.erasingProbability).parsed(a)
         options.flipProbability = augmentation.flip
         options.rotationDegrees = augmentation.rotate
         options.scaleJitter = augmentation.scale
         options.translatePixels = augmentation.translate
         options.cropPadding = augmentation.cropPadding
+        options.erasingProbability = augmentation.erase
         options.mean = try a.float("mean", default: options.mean)
         options.std = try a.float("std", default: options.std)
         options.labelSmoothing = try a.float("label-smoothing", default: options.labelSmoothing)

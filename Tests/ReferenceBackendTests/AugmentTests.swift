@@ -31,6 +31,33 @@ import Testing
         #expect(out.filter { $0 != 0 }.count == 1)
     }
 
+    /// Erasing zeroes one rectangle of 9-28 pixels a side (0.2-0.6 of 48) on a bright image,
+    /// over many images and epochs.
+    @Test func erasingZeroesOneRectangleOfBoundedSize() throws {
+        let images = try b.makeTensor([8, 48, 48], .uint8)
+        try b.upload([UInt8](repeating: 200, count: 8 * 48 * 48), to: images)
+        let output = try b.makeTensor([8, 48, 48, 1], .float32)
+        var erasedImages = 0
+        for epoch in 0..<6 {
+            var p = AugmentParameters(batch: 8, imageCount: 8, seed: 3, epoch: UInt64(epoch))
+            p.erasingProbability = 0.5
+            try b.augmentBatch(p, images: images, labels: try b.intTensor([Int32](repeating: 1, count: 8), [8]),
+                               indices: try b.intTensor((0..<8).map(Int32.init), [8]), output: output,
+                               outputLabels: try b.makeTensor([8], .int32))
+            let out = try b.floats(output)
+            for image in 0..<8 {
+                let zeros = (0..<2304).filter { out[image * 2304 + $0] == 0 }
+                let rectangle = p.erasedRectangle(forImage: image)
+                #expect(zeros.count == (rectangle.map { $0.height * $0.width } ?? 0))
+                guard let r = rectangle else { continue }
+                erasedImages += 1
+                #expect((9...28).contains(r.height) && (9...28).contains(r.width), "\(r)")
+                #expect(zeros.allSatisfy { (r.top..<(r.top + r.height)).contains($0 / 48) && (r.left..<(r.left + r.width)).contains($0 % 48) })
+            }
+        }
+        #expect((12...36).contains(erasedImages), "about half of 48 images erased, got \(erasedImages)")
+    }
+
     @Test func flipMirrorsTheColumn() throws {
         let out = try augment { $0.flipProbability = 1 }
         #expect(brightest(out) == (37, 5, 1))
