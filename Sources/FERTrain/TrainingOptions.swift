@@ -56,6 +56,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Fraction of the training split held out for validation when the data has no test split
     /// or `--val-split` asks for it.
     public var validationSplit: Float = 0
+    /// Whether `--val-split` holds out the same fraction of every class (new runs) or a plain
+    /// random fraction (runs started before fer-cl 0.2, which decode as false and so resume
+    /// on the split they started with).
+    public var stratifiedValidationSplit = true
     /// The images the run reads, as resolved when it started; nil in checkpoints written
     /// before fer-cl 0.2 recorded it (their command line says it instead).
     public var data: DataSelection?
@@ -98,6 +102,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         classWeights = try read(.classWeights, d.classWeights)
         balancedSampling = try read(.balancedSampling, d.balancedSampling)
         validationSplit = try read(.validationSplit, d.validationSplit)
+        stratifiedValidationSplit = try read(.stratifiedValidationSplit, false)
         data = try c.decodeIfPresent(DataSelection.self, forKey: .data)
     }
 
@@ -105,7 +110,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
              sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
              stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mean, std,
-             labelSmoothing, classWeights, balancedSampling, validationSplit, data
+             labelSmoothing, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
     }
 
     public var normalization: Normalization { Normalization(scale: 1.0 / 255.0, mean: mean, std: std) }

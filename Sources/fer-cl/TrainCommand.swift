@@ -38,7 +38,7 @@ struct TrainCommand: Command {
         .flag("force", "Overwrite the run files in --out."),
         .value("init", "FILE", "Start from the weights of a safetensors file with the same tensor names (e.g. trained in PyTorch)."),
         .value("val", "PATH", "Validation data (default: the data's test split when it has one)."),
-        .value("val-split", "F", "Hold out fraction F of the training split for validation instead."),
+        .value("val-split", "F", "Hold out fraction F of every class of the training split for validation instead (fixed by --seed)."),
     ] + AugmentationFlags().options("Augmentation") + [
         .value("mean", "M", "Normalisation: input = (pixel/255 - M) / S (default M 0)."),
         .value("std", "S", "Normalisation standard deviation (default 1)."),
@@ -190,7 +190,9 @@ struct TrainCommand: Command {
             DataChoice.reportSkipped(other.report)
             validation = other[.test] ?? other.datasets.first
         } else if options.validationSplit > 0 {
-            (train, validation) = train.holdingOut(options.validationSplit, seed: options.seed)
+            (train, validation) = options.stratifiedValidationSplit
+                ? train.holdingOutStratified(options.validationSplit, seed: options.seed)
+                : train.holdingOut(options.validationSplit, seed: options.seed)
         } else {
             validation = loaded[.test]
         }
