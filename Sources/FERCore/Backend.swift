@@ -140,6 +140,9 @@ public protocol Backend: AnyObject {
     func adamStep(_ h: AdamHyperparameters, parameter: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor) throws
     /// Updates parameter and momentum buffer in place (`SGDHyperparameters` gives the formula).
     func sgdStep(_ h: SGDHyperparameters, parameter: Tensor, gradient: Tensor, momentumBuffer: Tensor) throws
+    /// Exponential moving average in place: average = decay * average + (1 - decay) * value;
+    /// decay 0 copies value (whatever average held).
+    func emaUpdate(decay: Float, average: Tensor, value: Tensor) throws
 }
 
 extension Backend {

@@ -30,4 +30,5 @@ public enum Op: String, CaseIterable, Sendable {
     case batchNormReLUForward = "batchnorm_relu_forward"
     case batchNormReLUBackward = "batchnorm_relu_backward"
     case sgdStep = "sgd_step"
+    case emaUpdate = "ema_update"
 }

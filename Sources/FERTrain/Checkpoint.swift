@@ -52,8 +52,9 @@ public enum Checkpoint {
     public static let optimizerPrefix = "optimizer."
 
     public static func save(network: Network, options: TrainingOptions, state: TrainingState,
-                            provenance: [String: String], to url: URL) throws {
+                            provenance: [String: String], average: WeightAverage? = nil, to url: URL) throws {
         var tensors = try ModelFile.tensors(of: network)
+        if let average { tensors.merge(try average.tensors()) { $1 } }
         let optimizer = options.makeOptimizer()
         for parameter in network.parameters {
             for (suffix, tensor) in optimizer.state(of: parameter) {
@@ -122,6 +123,11 @@ public enum Checkpoint {
             }
         }
         return (options, state)
+    }
+
+    /// Restores the moving average saved with a checkpoint (`--ema` runs).
+    public static func restore(_ average: WeightAverage, from url: URL) throws {
+        try average.restore(from: try SafetensorsFile(contentsOf: url), path: url.path)
     }
 
     /// A string of a checkpoint's or model file's metadata (provenance such as the tile shape), if present.

@@ -64,6 +64,8 @@ public final class Trainer {
     let provenance: [String: String]
     let loss: SoftmaxCrossEntropyLoss
     let optimizer: Optimizer
+    /// The weights' moving average when `--ema` asks for one: validated and saved instead of the live weights.
+    public let average: WeightAverage?
     let sampler: Sampler
 
     public init(options: TrainingOptions, network: Network, train: Dataset, validation: Dataset?,
@@ -81,6 +83,7 @@ public final class Trainer {
                                            classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels) : nil,
                                            labelSmoothing: options.labelSmoothing)
         optimizer = options.makeOptimizer(step: state.step)
+        average = options.weightAverageDecay > 0 ? try WeightAverage(network: network, decay: options.weightAverageDecay) : nil
         sampler = Sampler(labels: train.labels, seed: options.seed, balanced: options.balancedSampling)
     }
 
@@ -115,6 +118,7 @@ public final class Trainer {
                 optimizer.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch,
                                                                               plateauScale: state.plateau.scale)
                 try optimizer.update(network.parameters, on: backend)
+                try average?.update()
                 pending.append(batchInEpoch: b, images: positions.count, outputs: outputs)
                 state.batchInEpoch += 1
                 state.step += 1
@@ -143,7 +147,7 @@ public final class Trainer {
                 // At the training batch size, so evaluation reuses the training step's buffers.
                 var evaluator = Evaluator(network: network, normalization: options.normalization)
                 evaluator.batch = options.batch
-                return try evaluator.evaluate(data)
+                return try withModelWeights { try evaluator.evaluate(data) }
             }
             let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: state.epochLossSum / Double(max(state.epochSeen, 1)),
                                        trainAccuracy: Double(state.epochCorrect) / Double(max(state.epochSeen, 1)),
@@ -168,15 +172,25 @@ public final class Trainer {
             try run.appendMetrics(metrics)
             try saveCheckpoint()
             if isBest || validation == nil {
-                try Checkpoint.saveModel(network: network, normalization: options.normalization, provenance: provenance, to: run.best)
+                try withModelWeights {
+                    try Checkpoint.saveModel(network: network, normalization: options.normalization, provenance: provenance, to: run.best)
+                }
             }
             events(.epoch(metrics))
         }
-        try Checkpoint.saveModel(network: network, normalization: options.normalization, provenance: provenance, to: run.model)
+        try withModelWeights {
+            try Checkpoint.saveModel(network: network, normalization: options.normalization, provenance: provenance, to: run.model)
+        }
         return .completed
     }
 
+    /// Runs `body` with the weights the run reports: the moving average when there is one.
+    func withModelWeights<T>(_ body: () throws -> T) throws -> T {
+        guard let average else { return try body() }
+        return try average.swappedIn(body)
+    }
+
     func saveCheckpoint() throws {
-        try Checkpoint.save(network: network, options: options, state: state, provenance: provenance, to: run.checkpoint)
+        try Checkpoint.save(network: network, options: options, state: state, provenance: provenance, average: average, to: run.checkpoint)
     }
 }

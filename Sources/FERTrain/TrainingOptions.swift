@@ -48,6 +48,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     // Normalisation: input = (pixel / 255 - mean) / std; [0, 1] scaling in the seed recipe.
     public var mean: Float = 0
     public var std: Float = 1
+    /// Exponential moving average of the weights, validated and saved as the model (0: off).
+    public var weightAverageDecay: Float = 0
     /// torch's CrossEntropyLoss label_smoothing (0 in the seed recipe).
     public var labelSmoothing: Float = 0
     // Class balancing.
@@ -99,6 +101,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         mean = try read(.mean, d.mean)
         std = try read(.std, d.std)
         labelSmoothing = try read(.labelSmoothing, d.labelSmoothing)
+        weightAverageDecay = try read(.weightAverageDecay, d.weightAverageDecay)
         classWeights = try read(.classWeights, d.classWeights)
         balancedSampling = try read(.balancedSampling, d.balancedSampling)
         validationSplit = try read(.validationSplit, d.validationSplit)
@@ -110,7 +113,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
              sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
              stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mean, std,
-             labelSmoothing, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
+             labelSmoothing, weightAverageDecay, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
     }
 
     public var normalization: Normalization { Normalization(scale: 1.0 / 255.0, mean: mean, std: std) }
@@ -133,6 +136,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if batch < 2 { problems.append("--batch must be at least 2 (batch norm needs two samples)") }
         if !(learningRate > 0) || !learningRate.isFinite { problems.append("--lr must be a positive number") }
         if weightDecay < 0 || !weightDecay.isFinite { problems.append("--weight-decay must be >= 0") }
+        if !(0..<1).contains(weightAverageDecay) { problems.append("--ema must be in [0, 1) (0 turns it off)") }
         if !(0..<1).contains(labelSmoothing) { problems.append("--label-smoothing must be in [0, 1)") }
         if !(0...1).contains(flipProbability) { problems.append("--flip must be in [0, 1]") }
         if rotationDegrees < 0 || rotationDegrees > 180 { problems.append("--rotate must be in [0, 180] degrees") }

@@ -268,6 +268,15 @@ public struct OpChecks {
                                    firstMoment: t["firstMoment"]!, secondMoment: t["secondMoment"]!)
                 }
             }
+        case .emaUpdate:
+            return try [Float(0.999), 0.5, 0].flatMap { decay in
+                let count = 1001
+                return try harness.compare("\(label) decay \(decay)", [
+                    .inOut("average", inputs.uniform(count), [count]), .input("value", inputs.uniform(count), [count]),
+                ]) { b, t in
+                    try b.emaUpdate(decay: decay, average: t["average"]!, value: t["value"]!)
+                }
+            }
         case .sgdStep:
             let variants = [SGDHyperparameters(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4),
                             SGDHyperparameters(learningRate: 0.1, momentum: 0.8, nesterov: false, weightDecay: 0.01, decoupledWeightDecay: true),

@@ -42,6 +42,7 @@ struct TrainCommand: Command {
     ] + AugmentationFlags().options("Augmentation") + [
         .value("mean", "M", "Normalisation: input = (pixel/255 - M) / S (default M 0)."),
         .value("std", "S", "Normalisation standard deviation (default 1)."),
+        .value("ema", "DECAY", "Keep an exponential moving average of the weights (e.g. 0.999), validated and saved as the model (default 0: off)."),
         .value("label-smoothing", "S", "Label smoothing of the cross-entropy, as torch's label_smoothing (default 0)."),
         .flag("class-weights", "Weight the loss by inverse class frequency."),
         .flag("balanced", "Sample classes equally often (oversampling rare ones)."),
@@ -141,6 +142,7 @@ struct TrainCommand: Command {
             let (train, validation) = try datasets(data, options)
             trainer = try Trainer(options: options, network: network, train: train, validation: validation,
                                   run: run, state: state, provenance: provenance)
+            if resume, let average = trainer.average { try Checkpoint.restore(average, from: run.checkpoint) }
             // Data and network are good: only now does the run folder come to exist.
             if resume {
                 try run.appendRecord(type: "resume", ["command": CommandLine.arguments.joined(separator: " "),

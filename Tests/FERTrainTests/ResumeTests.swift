@@ -56,7 +56,7 @@ import Testing
 
     /// The seed recipe's Adam, and SGD with the state it carries across a checkpoint:
     /// Nesterov momentum buffers, reduce-on-plateau's counters, one-cycle's position.
-    @Test(arguments: ["adam", "sgd nesterov plateau", "sgd one-cycle"])
+    @Test(arguments: ["adam", "sgd nesterov plateau", "sgd one-cycle", "adam ema"])
     func resumedRunMatchesUninterruptedRunBitForBit(_ recipe: String) throws {
         var options = TrainingOptions()
         options.epochs = 3
@@ -74,6 +74,7 @@ import Testing
         if recipe.contains("nesterov") { options.nesterov = true }
         if recipe.contains("plateau") { options.schedule = .plateau; options.plateauPatience = 0; options.plateauFactor = 0.5 }
         if recipe.contains("one-cycle") { options.schedule = .oneCycle }
+        if recipe.contains("ema") { options.weightAverageDecay = 0.7 }
         let train = Self.syntheticDataset(36, seed: 1), validation = Self.syntheticDataset(12, seed: 2)
 
         let backend = ReferenceBackend()
@@ -96,11 +97,15 @@ import Testing
         let (savedOptions, state) = try Checkpoint.restore(from: interruptedRun.checkpoint, into: resumed)
         #expect(savedOptions == options)
         #expect(state.epoch == 1 && state.batchInEpoch == 2 && state.step == 7)
-        let finished = try Trainer(options: savedOptions, network: resumed, train: train, validation: validation,
-                                   run: interruptedRun, state: state, provenance: [:]).run()
+        let resumedTrainer = try Trainer(options: savedOptions, network: resumed, train: train, validation: validation,
+                                         run: interruptedRun, state: state, provenance: [:])
+        if let average = resumedTrainer.average { try Checkpoint.restore(average, from: interruptedRun.checkpoint) }
+        let finished = try resumedTrainer.run()
         #expect(finished == .completed)
 
         #expect(try parameters(resumed) == parameters(straight))
+        let models = try [straightRun, interruptedRun].map { try SafetensorsFile(contentsOf: $0.model).tensors.mapValues(\.bytes) }
+        #expect(models[0] == models[1], "the saved models differ")
         #expect(try epochLines(interruptedRun) == epochLines(straightRun))
         #expect(try epochLines(straightRun).count == 3)
     }
