@@ -61,7 +61,9 @@ public struct Evaluator {
         self.normalization = normalization
     }
 
-    public func evaluate(_ data: DeviceDataset) throws -> Evaluation {
+    /// `observe`, when given, sees each image's logits (dataset index, the class scores):
+    /// the report's gallery ranks images by them without a second pass over the data.
+    public func evaluate(_ data: DeviceDataset, observe: ((Int, ArraySlice<Float>) -> Void)? = nil) throws -> Evaluation {
         let k = network.classes
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         var lossSum = 0.0
@@ -74,6 +76,7 @@ public struct Evaluator {
             let logits = try network.backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
             for (row, index) in indices.enumerated() {
                 let scores = logits[(row * k)..<((row + 1) * k)]
+                observe?(Int(index), scores)
                 let label = Int(data.hostLabels[Int(index)])
                 let predicted = scores.indices.max { scores[$0] < scores[$1] }! - row * k
                 confusion[label][predicted] += 1

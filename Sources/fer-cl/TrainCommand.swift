@@ -164,6 +164,7 @@ struct TrainCommand: Command {
             print("interrupted: checkpoint written to \(run.checkpoint.path); continue with `fer-cl train --resume --out \(run.url.path)`")
             return 130
         case .completed:
+            RunFolderReport.write(run: run, backend: backend, arguments: arguments)
             let best = trainer.state.bestValidationAccuracy
             print("done: final model \(run.model.path)" + (best >= 0 ? String(format: "; best validation accuracy %.2f%% (epoch %d) in %@",
                                                                                   best * 100, trainer.state.bestEpoch, run.best.path) : ""))
