@@ -67,6 +67,7 @@ public enum HTMLReport {
         let order = ["command", "fer_cl_commit", "fer_cl_version", "device", "driver", "created", "schema"]
         let keys = order.filter { run.log.provenance[$0] != nil } + run.log.provenance.keys.filter { !order.contains($0) }.sorted()
         for key in keys { html += "<tr><td>\(Markup.escape(key))</td><td>\(Markup.escape(run.log.provenance[key]!))</td></tr>\n" }
+        for resume in run.log.resumes { html += "<tr><td>resumed</td><td>\(Markup.escape(resume))</td></tr>\n" }
         if keys.isEmpty { html += "<tr><td colspan=\"2\" class=\"note\">no provenance record in metrics.jsonl</td></tr>\n" }
         html += "</table>\n"
         if !run.log.options.isEmpty {

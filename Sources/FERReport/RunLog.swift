@@ -37,6 +37,8 @@ public struct RunLog: Sendable {
     public var options: [String: String] = [:]
     /// Epoch records in epoch order; a repeated epoch (a resumed run) keeps its last record.
     public var epochs: [EpochRecord] = []
+    /// One line per `--resume` of the run (schema 2's "resume" records).
+    public var resumes: [String] = []
     /// Lines that were not JSON objects (a line cut short by a killed run, say).
     public var skippedLines = 0
 
@@ -53,6 +55,11 @@ public struct RunLog: Sendable {
                 if let record = Self.epochRecord(object) { byEpoch[record.epoch] = record }
             } else if type == "run" || type == nil {
                 absorbProvenance(object)
+            } else if type == "resume" {
+                let at = [Self.number(object["epoch"]).map { "epoch \(Int($0) + 1)" }, Self.number(object["batch_in_epoch"]).map { "batch \(Int($0) + 1)" }]
+                    .compactMap { $0 }.joined(separator: ", ")
+                resumes.append([object["created"] as? String, at.isEmpty ? nil : "at " + at, object["command"] as? String]
+                    .compactMap { $0 }.joined(separator: " "))
             }
         }
         epochs = byEpoch.keys.sorted().map { byEpoch[$0]! }

@@ -16,6 +16,7 @@ struct RunLogTests {
         {"type":"run","schema":2,"command":"fer-cl train","fer_cl_commit":"abc1234","tile_shape":{"mr":6,"nv":1},"training_options":{"batch":32,"epochs":3,"schedule":"cosine","flip":true}}
         {"type":"epoch","epoch":1,"train_loss":2.0,"train_accuracy":0.2,"lr":0.01}
         {"type":"something_new","value":1}
+        {"type":"resume","schema":2,"command":"fer-cl train --resume","created":"2026-12-02T01:00:00Z","epoch":1,"batch_in_epoch":3,"epochs":3}
         {"type":"epoch","epoch":2,"train_loss":"nan","train_accuracy":0.1,"val_accuracy":0.15,"lr":0.005,"per_class_recall":{"angry":0.1}}
         {"type":"epoch","epoch":3,"train_lo
         """#
@@ -45,6 +46,7 @@ struct RunLogTests {
         #expect(log.epochs[1].trainLoss?.isNaN == true)
         #expect(log.epochs[1].validationAccuracy == 0.15)
         #expect(log.skippedLines == 1)
+        #expect(log.resumes == ["2026-12-02T01:00:00Z at epoch 2, batch 4 fer-cl train --resume"])
     }
 
     @Test func aResumedRunKeepsTheLastRecordOfAnEpoch() {
