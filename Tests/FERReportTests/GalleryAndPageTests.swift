@@ -24,7 +24,7 @@ struct GalleryAndPageTests {
         #expect(gallery.classes[1].confidentMistakes.map(\.index) == [5])
         #expect(gallery.classes[1].confidentMistakes.first?.confidence == 0.95)
         #expect(gallery.classes[1].unsureCorrect.map(\.index) == [4])
-        #expect(gallery.classes[0].confidentMistakes.first?.pixels == [UInt8](repeating: 20, count: 2304), "the image of index 2")
+        #expect(gallery.classes[0].confidentMistakes.first.map { Set($0.pixels) } == [20], "the image of index 2")
         #expect(Self.gallery(perClass: 1).classes[0].unsureCorrect.map(\.index) == [1])
     }
 
