@@ -36,10 +36,14 @@ let package = Package(
         ),
         .target(name: "FERModel", dependencies: ["FERCore"]),
         .target(name: "FERTrain", dependencies: ["FERCore", "FERModel", "FERData"]),
+        // Learning curves, the HTML report and its gallery (fer-cl plot, report, end of train).
+        .target(name: "FERReport", dependencies: ["FERCore", "FERData", "FERTrain"]),
+        // The HTTP/1.1 server of `fer-cl serve`, on POSIX sockets.
+        .target(name: "FERServe"),
         .target(name: "Verification", dependencies: ["FERCore", "FERModel", "ReferenceBackend", "OpenCLBackend"]),
         .executableTarget(
             name: "fer-cl",
-            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification", "FERData", "FERTrain"],
+            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification", "FERData", "FERTrain", "FERReport", "FERServe"],
             // The CLI is single-threaded top-level code that touches C's stdout; Swift 5 mode
             // spares it actor annotations that would say nothing.
             swiftSettings: [.swiftLanguageMode(.v5)]
@@ -47,6 +51,8 @@ let package = Package(
         .testTarget(name: "FERTrainTests", dependencies: ["FERCore", "FERModel", "FERData", "FERTrain", "ReferenceBackend"]),
         // Runs the built fer-cl binary (Scripts/test builds it first).
         .testTarget(name: "CLITests", dependencies: ["FERCore", "FERData", "FERTrain"]),
+        .testTarget(name: "FERReportTests", dependencies: ["FERData", "FERTrain", "FERReport"]),
+        .testTarget(name: "FERServeTests", dependencies: ["FERServe"]),
         .testTarget(name: "FERDataTests", dependencies: ["FERCore", "FERData"]),
         .testTarget(name: "ReferenceBackendTests", dependencies: ["FERCore", "ReferenceBackend"]),
         .testTarget(name: "OpenCLBackendTests", dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "Verification"]),

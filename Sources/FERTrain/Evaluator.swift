@@ -71,7 +71,9 @@ public struct Evaluator {
         self.normalization = normalization
     }
 
-    public func evaluate(_ data: DeviceDataset) throws -> Evaluation {
+    /// `observe`, when given, sees each image's logits (dataset index, the class scores):
+    /// the report's gallery ranks images by them without a second pass over the data.
+    public func evaluate(_ data: DeviceDataset, observe: ((Int, ArraySlice<Float>) -> Void)? = nil) throws -> Evaluation {
         let k = network.classes
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         var lossSum = 0.0
@@ -88,6 +90,8 @@ public struct Evaluator {
                 return try network.backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
             }
             for (row, index) in indices.enumerated() {
+                // The plain view's logits (test-time augmentation only changes what is scored).
+                observe?(Int(index), logits[0][(row * k)..<((row + 1) * k)])
                 let label = Int(data.hostLabels[Int(index)])
                 if views.count == 1 {
                     let scores = logits[0][(row * k)..<((row + 1) * k)]

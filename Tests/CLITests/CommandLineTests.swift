@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct CommandLineTests {
-    @Test(arguments: ["train", "evaluate", "predict", "inspect", "devices", "verify", "bench", "tune"])
+    @Test(arguments: ["train", "evaluate", "predict", "inspect", "devices", "verify", "bench", "tune", "plot", "report", "serve"])
     func everyCommandHasHelp(_ command: String) throws {
         let result = try CLI.run([command, "--help"])
         #expect(result.status == 0)
