@@ -143,6 +143,12 @@ public protocol Backend: AnyObject {
     /// Exponential moving average in place: average = decay * average + (1 - decay) * value;
     /// decay 0 copies value (whatever average held).
     func emaUpdate(decay: Float, average: Tensor, value: Tensor) throws
+    /// Gradient-norm clipping, part 1: sumOfSquares[0] += sum of gradient^2 (one tensor of the
+    /// set whose global norm is clipped; the caller zeroes the accumulator first).
+    func squaredNormAdd(gradient: Tensor, sumOfSquares: Tensor) throws
+    /// Part 2, as torch.nn.utils.clip_grad_norm_: gradient *= min(1, maxNorm / (sqrt(sumOfSquares[0]) + 1e-6)).
+    /// The norm never leaves the device, so clipping costs no host sync.
+    func clipByNorm(gradient: Tensor, sumOfSquares: Tensor, maxNorm: Float) throws
 }
 
 extension Backend {

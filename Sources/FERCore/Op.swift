@@ -31,4 +31,6 @@ public enum Op: String, CaseIterable, Sendable {
     case batchNormReLUBackward = "batchnorm_relu_backward"
     case sgdStep = "sgd_step"
     case emaUpdate = "ema_update"
+    case squaredNormAdd = "squared_norm_add"
+    case clipByNorm = "clip_by_norm"
 }

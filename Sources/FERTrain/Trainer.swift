@@ -66,6 +66,7 @@ public final class Trainer {
     let optimizer: Optimizer
     /// The weights' moving average when `--ema` asks for one: validated and saved instead of the live weights.
     public let average: WeightAverage?
+    let clipper: GradientClipper?
     let sampler: Sampler
 
     public init(options: TrainingOptions, network: Network, train: Dataset, validation: Dataset?,
@@ -83,6 +84,7 @@ public final class Trainer {
                                            classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels) : nil,
                                            labelSmoothing: options.labelSmoothing)
         optimizer = options.makeOptimizer(step: state.step)
+        clipper = options.gradientClipNorm > 0 ? try GradientClipper(maxNorm: options.gradientClipNorm, backend: network.backend) : nil
         average = options.weightAverageDecay > 0 ? try WeightAverage(network: network, decay: options.weightAverageDecay) : nil
         sampler = Sampler(labels: train.labels, seed: options.seed, balanced: options.balancedSampling)
     }
@@ -117,6 +119,7 @@ public final class Trainer {
                 try network.backward(outputs.logitsGrad, context: context)
                 optimizer.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch,
                                                                               plateauScale: state.plateau.scale)
+                try clipper?.clip(network.parameters)
                 try optimizer.update(network.parameters, on: backend)
                 try average?.update()
                 pending.append(batchInEpoch: b, images: positions.count, outputs: outputs)

@@ -48,6 +48,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     // Normalisation: input = (pixel / 255 - mean) / std; [0, 1] scaling in the seed recipe.
     public var mean: Float = 0
     public var std: Float = 1
+    /// Gradients are scaled so their global L2 norm is at most this (0: no clipping).
+    public var gradientClipNorm: Float = 0
     /// Exponential moving average of the weights, validated and saved as the model (0: off).
     public var weightAverageDecay: Float = 0
     /// torch's CrossEntropyLoss label_smoothing (0 in the seed recipe).
@@ -102,6 +104,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         std = try read(.std, d.std)
         labelSmoothing = try read(.labelSmoothing, d.labelSmoothing)
         weightAverageDecay = try read(.weightAverageDecay, d.weightAverageDecay)
+        gradientClipNorm = try read(.gradientClipNorm, d.gradientClipNorm)
         classWeights = try read(.classWeights, d.classWeights)
         balancedSampling = try read(.balancedSampling, d.balancedSampling)
         validationSplit = try read(.validationSplit, d.validationSplit)
@@ -113,7 +116,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
              sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
              stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mean, std,
-             labelSmoothing, weightAverageDecay, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
+             labelSmoothing, weightAverageDecay, gradientClipNorm, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
     }
 
     public var normalization: Normalization { Normalization(scale: 1.0 / 255.0, mean: mean, std: std) }
@@ -136,6 +139,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if batch < 2 { problems.append("--batch must be at least 2 (batch norm needs two samples)") }
         if !(learningRate > 0) || !learningRate.isFinite { problems.append("--lr must be a positive number") }
         if weightDecay < 0 || !weightDecay.isFinite { problems.append("--weight-decay must be >= 0") }
+        if gradientClipNorm < 0 || !gradientClipNorm.isFinite { problems.append("--clip-norm must be >= 0 (0 turns it off)") }
         if !(0..<1).contains(weightAverageDecay) { problems.append("--ema must be in [0, 1) (0 turns it off)") }
         if !(0..<1).contains(labelSmoothing) { problems.append("--label-smoothing must be in [0, 1)") }
         if !(0...1).contains(flipProbability) { problems.append("--flip must be in [0, 1]") }

@@ -268,6 +268,23 @@ public struct OpChecks {
                                    firstMoment: t["firstMoment"]!, secondMoment: t["secondMoment"]!)
                 }
             }
+        case .squaredNormAdd:
+            return try [5, 4099].flatMap { count in
+                try harness.compare("\(label) \(count)", [
+                    .input("gradient", inputs.uniform(count), [count]), .inOut("sumOfSquares", [3.5], [1]),
+                ]) { b, t in
+                    try b.squaredNormAdd(gradient: t["gradient"]!, sumOfSquares: t["sumOfSquares"]!)
+                }
+            }
+        case .clipByNorm:
+            // Norms 5 and 0.5 against a maximum of 1: one clipped, one left alone.
+            return try [Float(25), 0.25].flatMap { squares in
+                try harness.compare("\(label) norm \(squares.squareRoot())", [
+                    .inOut("gradient", inputs.uniform(1003), [1003]), .input("sumOfSquares", [squares], [1]),
+                ]) { b, t in
+                    try b.clipByNorm(gradient: t["gradient"]!, sumOfSquares: t["sumOfSquares"]!, maxNorm: 1)
+                }
+            }
         case .emaUpdate:
             return try [Float(0.999), 0.5, 0].flatMap { decay in
                 let count = 1001

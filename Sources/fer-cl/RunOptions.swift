@@ -22,7 +22,8 @@ enum RunOptions {
         ("plateau-patience", { "\($0.plateauPatience)" }), ("seed", { "\($0.seed)" }), ("flip", { "\($0.flipProbability)" }),
         ("rotate", { "\($0.rotationDegrees)" }), ("scale", { "\($0.scaleJitter)" }), ("translate", { "\($0.translatePixels)" }),
         ("crop-padding", { "\($0.cropPadding)" }), ("erase", { "\($0.erasingProbability)" }), ("mean", { "\($0.mean)" }), ("std", { "\($0.std)" }),
-        ("label-smoothing", { "\($0.labelSmoothing)" }), ("ema", { "\($0.weightAverageDecay)" }), ("class-weights", { flag($0.classWeights) }), ("balanced", { flag($0.balancedSampling) }),
+        ("label-smoothing", { "\($0.labelSmoothing)" }), ("ema", { "\($0.weightAverageDecay)" }),
+        ("clip-norm", { "\($0.gradientClipNorm)" }), ("class-weights", { flag($0.classWeights) }), ("balanced", { flag($0.balancedSampling) }),
         ("val-split", { "\($0.validationSplit)" }),
         ("data", { $0.data?.path ?? "unknown" }), ("val", { $0.data?.validationPath ?? "none" }),
         ("subset", { $0.data?.trainSubset.map(String.init) ?? "none (all images)" }),
@@ -76,6 +77,7 @@ enum RunOptions {
         options.std = try a.float("std", default: options.std)
         options.labelSmoothing = try a.float("label-smoothing", default: options.labelSmoothing)
         options.weightAverageDecay = try a.float("ema", default: options.weightAverageDecay)
+        options.gradientClipNorm = try a.float("clip-norm", default: options.gradientClipNorm)
         if a.flag("class-weights") { options.classWeights = true }
         if a.flag("balanced") { options.balancedSampling = true }
         options.validationSplit = try a.float("val-split", default: options.validationSplit)

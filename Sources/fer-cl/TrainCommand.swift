@@ -42,6 +42,7 @@ struct TrainCommand: Command {
     ] + AugmentationFlags().options("Augmentation") + [
         .value("mean", "M", "Normalisation: input = (pixel/255 - M) / S (default M 0)."),
         .value("std", "S", "Normalisation standard deviation (default 1)."),
+        .value("clip-norm", "N", "Clip the gradients' global L2 norm to N, as torch's clip_grad_norm_ (default 0: off)."),
         .value("ema", "DECAY", "Keep an exponential moving average of the weights (e.g. 0.999), validated and saved as the model (default 0: off)."),
         .value("label-smoothing", "S", "Label smoothing of the cross-entropy, as torch's label_smoothing (default 0)."),
         .flag("class-weights", "Weight the loss by inverse class frequency."),

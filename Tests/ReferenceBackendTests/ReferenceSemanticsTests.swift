@@ -120,6 +120,21 @@ import Testing
         #expect(zip(dz, expectedGrad).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(dz)")
     }
 
+    /// torch.nn.utils.clip_grad_norm_([a, b], max_norm=2) on gradients of global norm 5.5,
+    /// values printed by torch 2.13; a norm below the maximum leaves the gradients alone.
+    @Test func gradientClippingMatchesTorch() throws {
+        let a = try b.tensor([3, -4, 1], [3]), c = try b.tensor([2, 0.5], [2])
+        let total = try b.makeTensor([1], .float32)
+        for g in [a, c] { try b.squaredNormAdd(gradient: g, sumOfSquares: total) }
+        #expect(try b.floats(total) == [30.25])
+        for g in [a, c] { try b.clipByNorm(gradient: g, sumOfSquares: total, maxNorm: 2) }
+        let expected = [1.0909088925620196, -1.4545451900826927, 0.36363629752067317, 0.7272725950413463, 0.18181814876033658]
+        let clipped = try b.floats(a) + b.floats(c)
+        #expect(zip(clipped, expected).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(clipped)")
+        try b.clipByNorm(gradient: a, sumOfSquares: try b.tensor([1], [1]), maxNorm: 2)
+        #expect(zip(try b.floats(a), expected).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "a norm of 1 is under the maximum")
+    }
+
     @Test func operandSizesAreChecked() throws {
         let g = DenseGeometry(batch: 2, inFeatures: 3, outFeatures: 4)
         #expect(throws: BackendError.sizeMismatch(op: "dense_forward", operand: "output", expected: 8, actual: 7)) {
