@@ -8,7 +8,7 @@ import FERCore
 /// `F.max_pool2d(F.relu(bn(x)), 2)`), trained with the fused ops: the statistics, then one
 /// pass that normalises, rectifies and pools, and one backward pass from the pooled gradient,
 /// so neither the normalised activations nor their gradient are ever stored.
-public final class BatchNormLayer: Layer {
+public final class BatchNormLayer: SingleInputLayer {
     public let name: String
     let backend: Backend
     public let channels: Int
@@ -20,6 +20,10 @@ public final class BatchNormLayer: Layer {
     public let runningMean: Tensor
     public let runningVar: Tensor
     public var batchesTracked: Int64 = 0
+    /// Whether an inference pass may normalise its input tensor in place. The network sets it
+    /// from the graph: true only where this layer is the sole reader of a value that is not
+    /// the network's input.
+    public var mayOverwriteInput = false
     private let buffers: BatchBuffers
     private var sampleShape: [Int] = []
     private var rowsPerSample = 1
@@ -51,6 +55,10 @@ public final class BatchNormLayer: Layer {
     public var stateTensors: [StateTensor] {
         [StateTensor(name: "\(name).running_mean", value: runningMean, pytorchShape: [channels]),
          StateTensor(name: "\(name).running_var", value: runningVar, pytorchShape: [channels])]
+    }
+    public var counters: [String: Int64] { ["\(name).num_batches_tracked": batchesTracked] }
+    public func restoreCounter(_ name: String, _ value: Int64) {
+        if name == "\(self.name).num_batches_tracked" { batchesTracked = value }
     }
 
     private func geometry(batch: Int) -> BatchNormGeometry {
@@ -92,13 +100,14 @@ public final class BatchNormLayer: Layer {
                                                  output: output, argmax: argmax)
         case .inference:
             // Evaluation only: normalise with the running statistics, then the ReLU-pool. In
-            // place, over the conv output this layer was given: a Network is a chain, so nothing
-            // else reads that tensor, and no backward pass follows an inference pass; a buffer of
-            // its own would hold as much as every conv output (71 MB for the seed network at
-            // batch 64). Both backends' normalisation is elementwise, so aliasing is safe.
+            // place over the input where the graph says this layer is its only reader (no backward
+            // pass follows an inference pass); a buffer of its own would hold as much as every conv
+            // output (71 MB for the seed network at batch 64). Both backends' normalisation is
+            // elementwise, so aliasing is safe.
+            let normalized = mayOverwriteInput ? input : try buffers.tensor("normalized", batch: input.batch, sampleShape: sampleShape)
             try backend.batchNormForwardInference(geometry(batch: input.batch), input: input, gamma: gamma.value, beta: beta.value,
-                                                  runningMean: runningMean, runningVar: runningVar, output: input)
-            try backend.maxPoolForward(pool, input: input, output: output, argmax: argmax)
+                                                  runningMean: runningMean, runningVar: runningVar, output: normalized)
+            try backend.maxPoolForward(pool, input: normalized, output: output, argmax: argmax)
         }
         return output
     }

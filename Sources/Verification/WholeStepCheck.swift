@@ -48,13 +48,15 @@ public struct WholeStepCheck {
         let context = PassContext(mode: .training, seed: seed, step: 1)
         var comparisons: [Comparison] = []
 
-        // Forward, layer by layer.
-        var xr = try reference.tensor(images, [batch] + ref.inputShape)
-        var xc = try candidate.tensor(images, [batch] + cand.inputShape)
-        for (lr, lc) in zip(ref.layers, cand.layers) {
+        // Forward, node by node.
+        let forwardRef = try ForwardPass(network: ref, input: try reference.tensor(images, [batch] + ref.inputShape), context: context)
+        let forwardCand = try ForwardPass(network: cand, input: try candidate.tensor(images, [batch] + cand.inputShape), context: context)
+        while !forwardRef.isDone {
+            let lr = ref.nodes[forwardRef.nextNode].layer, lc = cand.nodes[forwardCand.nextNode].layer
+            let xr = try forwardRef.nextInputs()[0]
             let inputRef = try reference.floats(xr)
-            let yr = try lr.forward(xr, context: context)
-            let yc = try lc.forward(xc, context: context)
+            let yr = try forwardRef.step()
+            let yc = try forwardCand.step()
             var note = ""
             if lr is ReLULayer {
                 note = try reconcileReLU(inputRef: inputRef, yr: yr, yc: yc)
@@ -81,9 +83,8 @@ public struct WholeStepCheck {
             for (sr, sc) in zip(lr.stateTensors, lc.stateTensors) {
                 comparisons.append(.floats(sr.name, try candidate.floats(sc.value), try reference.floats(sr.value), tolerance: Tolerance.stepForward))
             }
-            xr = yr
-            xc = yc
         }
+        let xr = try forwardRef.output(), xc = try forwardCand.output()
 
         // Loss and its gradient.
         let lossRef = try SoftmaxCrossEntropyLoss(backend: reference, classes: ref.classes)
@@ -94,15 +95,15 @@ public struct WholeStepCheck {
         comparisons.append(.floats("logits grad", try candidate.floats(outCand.logitsGrad), try reference.floats(outRef.logitsGrad),
                                    tolerance: Tolerance.stepGradient))
 
-        // Backward, layer by layer.
-        var gr: Tensor? = outRef.logitsGrad
-        var gc: Tensor? = outCand.logitsGrad
+        // Backward, node by node in reverse.
+        let backwardRef = BackwardPass(network: ref, logitsGrad: outRef.logitsGrad, context: context)
+        let backwardCand = BackwardPass(network: cand, logitsGrad: outCand.logitsGrad, context: context)
         let biasesBeforeBatchNorm = Self.biasesFeedingBatchNorm(ref)
-        for (index, (lr, lc)) in zip(ref.layers, cand.layers).enumerated().reversed() {
-            guard let dyr = gr, let dyc = gc else { break }
-            let outputGradRef = try reference.floats(dyr)
-            gr = try lr.backward(dyr, needsInputGradient: index > 0, context: context)
-            gc = try lc.backward(dyc, needsInputGradient: index > 0, context: context)
+        while !backwardRef.isDone {
+            let lr = ref.nodes[backwardRef.nextNode].layer, lc = cand.nodes[backwardCand.nextNode].layer
+            let outputGradRef = try backwardRef.nextOutputGrad().map { try reference.floats($0) } ?? []
+            let inputGradsRef = try backwardRef.step()
+            let inputGradsCand = try backwardCand.step()
             for (pr, pc) in zip(lr.parameters, lc.parameters) {
                 var scale: Float? = nil, note = ""
                 if biasesBeforeBatchNorm.contains(pr.name) {
@@ -114,9 +115,10 @@ public struct WholeStepCheck {
                 comparisons.append(.floats("\(pr.name) grad", try candidate.floats(pc.gradient), try reference.floats(pr.gradient),
                                            tolerance: Tolerance.stepGradient, scale: scale, note: note))
             }
-            if let gr, let gc, !(lr is FlattenLayer), !(lr is DropoutLayer && index == 0) {
-                comparisons.append(.floats("\(lr.name) input grad", try candidate.floats(gc), try reference.floats(gr),
-                                           tolerance: Tolerance.stepGradient))
+            for (position, (gr, gc)) in zip(inputGradsRef, inputGradsCand).enumerated() where !(lr is FlattenLayer) {
+                guard let gr, let gc else { continue }
+                comparisons.append(.floats("\(lr.name) input\(inputGradsRef.count > 1 ? " \(position)" : "") grad",
+                                           try candidate.floats(gc), try reference.floats(gr), tolerance: Tolerance.stepGradient))
             }
         }
 
@@ -136,11 +138,14 @@ public struct WholeStepCheck {
         return comparisons
     }
 
-    /// Parameters whose gradient is a cancelling sum: conv biases directly followed by batch norm.
+    /// Parameters whose gradient is a cancelling sum: biases of convolutions whose output only batch norm reads.
     static func biasesFeedingBatchNorm(_ network: Network) -> Set<String> {
         var names: Set<String> = []
-        for (layer, next) in zip(network.layers, network.layers.dropFirst()) where next is BatchNormLayer {
-            if let conv = layer as? Conv2dLayer { names.insert(conv.bias.name) }
+        for node in network.nodes where node.layer is BatchNormLayer {
+            let slot = node.inputSlots[0]
+            guard slot > 0, network.readerCounts[slot] == 1, let conv = network.nodes[slot - 1].layer as? Conv2dLayer,
+                  let bias = conv.bias else { continue }
+            names.insert(bias.name)
         }
         return names
     }

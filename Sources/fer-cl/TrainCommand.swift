@@ -14,7 +14,7 @@ struct TrainCommand: Command {
     static let usage = "[--data PATH] [--model seed] [--epochs 15] [--batch 64] [--lr 0.001] [--device D] [--seed N] [--out DIR] [--resume] ..."
     static let options: [OptionSpec] = [
         DataChoice.option("FER-2013: image folders (train/, test/), a class-folder split, or fer2013.csv. Default \(DataChoice.defaultDescription)."),
-        .value("model", "NAME", "Architecture (default seed)."),
+        .value("model", "NAME|FILE", "A built-in model (`fer-cl models`; default seed) or a JSON model description."),
         .value("epochs", "N", "Epochs (default 15)."),
         .value("batch", "N", "Batch size (default 64)."),
         .value("lr", "RATE", "Adam learning rate (default 0.001)."),
@@ -51,11 +51,13 @@ struct TrainCommand: Command {
 
     let arguments: ParsedArguments
     var options = TrainingOptions()
+    let modelDescription: ModelDescription
 
     init(_ arguments: ParsedArguments) throws {
         self.arguments = arguments
         let a = arguments
-        options.architecture = try Architecture.named(a.string("model") ?? "seed").rawValue
+        modelDescription = try Architecture.modelDescription(nameOrPath: a.string("model") ?? "seed")
+        options.architecture = modelDescription.name
         options.epochs = try a.int("epochs", default: options.epochs, range: 1...100_000)
         options.batch = try a.int("batch", default: options.batch, range: 2...65_536)
         options.learningRate = try a.float("lr", default: options.learningRate)
@@ -102,11 +104,11 @@ struct TrainCommand: Command {
         var state = TrainingState()
         let network: Network
         if resume {
-            network = try Architecture.named(try Checkpoint.architecture(at: run.checkpoint)).build(on: backend)
+            network = try Network(description: try Checkpoint.modelDescription(at: run.checkpoint), backend: backend)
             (options, state) = try Checkpoint.restore(from: run.checkpoint, into: network)
             print("resuming \(run.url.path) at epoch \(state.epoch + 1), batch \(state.batchInEpoch + 1) (saved options are used)")
         } else {
-            network = try Architecture.named(options.architecture).build(on: backend)
+            network = try Network(description: modelDescription, backend: backend)
             try network.initialize(seed: options.seed)
             if let initPath = arguments.string("init") {
                 let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: initPath))
