@@ -4,7 +4,9 @@
 /// Conventions, stated once for every op:
 /// - Every op *assigns* its outputs (`=`); nothing accumulates into an output, so a buffer
 ///   never needs zeroing between steps. Each parameter is used once per step, so its
-///   gradient is written by exactly one op.
+///   gradient is written by exactly one op. Where a value feeds two nodes, its two gradients
+///   are summed by `add` with the output aliasing one of them (the one op whose output may
+///   be one of its inputs).
 /// - Activations are NHWC: [batch, height, width, channels]. Conv weights are
 ///   [kernelHeight, kernelWidth, inChannels, outChannels]; dense weights [inFeatures,
 ///   outFeatures]. These are the engine's layouts; model files use PyTorch's, converted in
@@ -58,12 +60,53 @@ public protocol Backend: AnyObject {
     func batchNormReLUPoolBackward(_ g: PoolGeometry, input: Tensor, outputGrad: Tensor, argmax: Tensor, gamma: Tensor,
                                    mean: Tensor, invStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
 
+    /// Batch norm and ReLU in one pass, without pooling (the conv -> bn -> relu of residual
+    /// blocks): output = relu(gamma_c * (x - mean_c) * invStd_c + beta_c). Training passes the
+    /// batch statistics that `batchNormForwardTraining(output: nil)` saved; evaluation passes
+    /// the running statistics, whose invStd is 1/sqrt(var + g.epsilon). The batch-norm output
+    /// itself is never stored.
+    func batchNormReLUForward(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, statistics: BatchNormStatistics,
+                              output: Tensor) throws
+    /// The backward pass of training-mode batch norm (batch statistics `mean`, `invStd` of
+    /// `input`) and ReLU: the ReLU's mask is recomputed from input, statistics, gamma and beta
+    /// (nothing is stored by the forward pass), the gradient reaching batch norm is outputGrad
+    /// where gamma_c * (x - mean_c) * invStd_c + beta_c > 0 and 0 elsewhere, then as `batchNormBackward`.
+    func batchNormReLUBackward(_ g: BatchNormGeometry, input: Tensor, outputGrad: Tensor, gamma: Tensor, beta: Tensor,
+                               mean: Tensor, invStd: Tensor, inputGrad: Tensor, gammaGrad: Tensor, betaGrad: Tensor) throws
+
     // MARK: elementwise
     func reluForward(input: Tensor, output: Tensor) throws
     /// inputGrad = outputGrad where output > 0, else 0.
     func reluBackward(output: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
     func dropoutForward(_ p: DropoutParameters, input: Tensor, output: Tensor) throws
     func dropoutBackward(_ p: DropoutParameters, outputGrad: Tensor, inputGrad: Tensor) throws
+
+    func sigmoidForward(input: Tensor, output: Tensor) throws
+    /// inputGrad = outputGrad * output * (1 - output), from the forward output.
+    func sigmoidBackward(output: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws
+
+    // MARK: residual joins
+    /// output = a + b elementwise, or relu(a + b) with `fusedReLU` (a residual block's join),
+    /// for operands of equal element count (any shapes). `output` may be `a` or `b` itself
+    /// (the same tensor or storage): each element is read before it is written, so
+    /// `add(a: g1, b: g2, output: g1, fusedReLU: false)` accumulates a second gradient into the
+    /// first where a value feeds two nodes. Backward: a plain add passes outputGrad unchanged to
+    /// both a and b (nothing to compute); with the fused ReLU both receive
+    /// `reluBackward(output:outputGrad:inputGrad:)` of the output.
+    func add(a: Tensor, b: Tensor, output: Tensor, fusedReLU: Bool) throws
+
+    // MARK: squeeze-and-excitation
+    /// output[n, c] = mean over the height * width pixels of input[n, y, x, c]
+    /// (input [batch, height, width, channels], output [batch, channels]).
+    func globalAvgPoolForward(_ g: FeatureMapGeometry, input: Tensor, output: Tensor) throws
+    /// inputGrad[n, y, x, c] = outputGrad[n, c] / (height * width).
+    func globalAvgPoolBackward(_ g: FeatureMapGeometry, outputGrad: Tensor, inputGrad: Tensor) throws
+    /// output[n, y, x, c] = input[n, y, x, c] * scale[n, c] (scale [batch, channels]).
+    func channelScaleForward(_ g: FeatureMapGeometry, input: Tensor, scale: Tensor, output: Tensor) throws
+    /// inputGrad[n, y, x, c] = outputGrad[n, y, x, c] * scale[n, c];
+    /// scaleGrad[n, c] = sum over pixels of outputGrad[n, y, x, c] * input[n, y, x, c].
+    func channelScaleBackward(_ g: FeatureMapGeometry, input: Tensor, scale: Tensor, outputGrad: Tensor,
+                              inputGrad: Tensor, scaleGrad: Tensor) throws
 
     // MARK: pooling
     /// Saves, per output element, the window position (0...3, row-major) of the maximum;
@@ -98,6 +141,11 @@ public protocol Backend: AnyObject {
 }
 
 extension Backend {
+    /// output = a + b (no ReLU); `output` may be `a` or `b` (see the protocol's `add`).
+    public func add(a: Tensor, b: Tensor, output: Tensor) throws {
+        try add(a: a, b: b, output: output, fusedReLU: false)
+    }
+
     public func upload(_ values: [Float], to tensor: Tensor) throws {
         try values.withUnsafeBytes { try write(tensor, from: $0) }
     }

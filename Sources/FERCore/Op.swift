@@ -20,4 +20,13 @@ public enum Op: String, CaseIterable, Sendable {
     case softmaxCrossEntropy = "softmax_cross_entropy"
     case adamStep = "adam_step"
     case augmentBatch = "augment_batch"
+    case add = "add"
+    case globalAvgPoolForward = "global_avgpool_forward"
+    case globalAvgPoolBackward = "global_avgpool_backward"
+    case sigmoidForward = "sigmoid_forward"
+    case sigmoidBackward = "sigmoid_backward"
+    case channelScaleForward = "channel_scale_forward"
+    case channelScaleBackward = "channel_scale_backward"
+    case batchNormReLUForward = "batchnorm_relu_forward"
+    case batchNormReLUBackward = "batchnorm_relu_backward"
 }

@@ -1,6 +1,7 @@
 import FERCore
+import Foundation
 
-/// ReLU and inverted dropout: one output element per input element.
+/// ReLU, sigmoid and inverted dropout: one output element per input element.
 extension ReferenceBackend {
     public func reluForward(input: Tensor, output: Tensor) throws {
         let x = try floats(input, input.count, op: .reluForward, "input")
@@ -13,6 +14,20 @@ extension ReferenceBackend {
         let dy = try floats(outputGrad, output.count, op: .reluBackward, "outputGrad")
         let dx = try floats(inputGrad, output.count, op: .reluBackward, "inputGrad")
         for e in 0..<output.count { dx[e] = y[e] > 0 ? dy[e] : 0 }
+    }
+
+    /// y = 1 / (1 + exp(-x)), in Float64.
+    public func sigmoidForward(input: Tensor, output: Tensor) throws {
+        let x = try floats(input, input.count, op: .sigmoidForward, "input")
+        let y = try floats(output, input.count, op: .sigmoidForward, "output")
+        for e in 0..<input.count { y[e] = Float(1 / (1 + exp(-Double(x[e])))) }
+    }
+
+    public func sigmoidBackward(output: Tensor, outputGrad: Tensor, inputGrad: Tensor) throws {
+        let y = try floats(output, output.count, op: .sigmoidBackward, "output")
+        let dy = try floats(outputGrad, output.count, op: .sigmoidBackward, "outputGrad")
+        let dx = try floats(inputGrad, output.count, op: .sigmoidBackward, "inputGrad")
+        for e in 0..<output.count { dx[e] = Float(Double(dy[e]) * Double(y[e]) * (1 - Double(y[e]))) }
     }
 
     /// Element i is kept when Philox.uniform(seed, stream, i) >= rate, then scaled by 1/(1-rate).

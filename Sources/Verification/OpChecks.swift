@@ -243,6 +243,11 @@ public struct OpChecks {
                                        output: t["output"]!, outputLabels: t["outputLabels"]!)
                 }
             }
+        case .add: return try addChecks(label)
+        case .batchNormReLUForward, .batchNormReLUBackward: return try batchNormReLUChecks(op)
+        case .sigmoidForward, .sigmoidBackward: return try sigmoidChecks(op)
+        case .globalAvgPoolForward, .globalAvgPoolBackward: return try globalAvgPoolChecks(op)
+        case .channelScaleForward, .channelScaleBackward: return try channelScaleChecks(op)
         case .adamStep:
             let variants = [AdamHyperparameters(learningRate: 1e-3, weightDecay: 0.01, step: 3),
                             AdamHyperparameters(learningRate: 3e-4, weightDecay: 0.05, decoupledWeightDecay: true, step: 1)]

@@ -72,4 +72,24 @@ import Verification
         let failures = try step.run().filter { !$0.passed }.map(\.name)
         #expect(failures.contains("conv2 output"))
     }
+
+    /// The joins and squeeze-and-excitation can fail verification too: a fused ReLU that cuts
+    /// at 0.01 instead of 0, and a scale gradient that leaves out each image's last pixel, are
+    /// both caught by their op checks (and the unbroken ops of the same files still pass).
+    @Test func brokenAddAndChannelScaleKernelsFailVerification() throws {
+        let add = try #require(KernelSources.embedded.files["add.cl"])
+        let cut = add.replacingOccurrences(of: "isgreater(sum, (float4)(0.0f))", with: "isgreater(sum, (float4)(0.01f))")
+        #expect(cut != add)
+        let scale = try #require(KernelSources.embedded.files["channel_scale.cl"])
+        let short = scale.replacingOccurrences(of: "acc = fma(g, vload4(0, x + e), acc);", with: "if (p < P - 1) acc = fma(g, vload4(0, x + e), acc);")
+        #expect(short != scale)
+        let broken = try OpenCLBackend(deviceRequest: nil, sources: .embedded.replacing("add.cl", with: cut).replacing("channel_scale.cl", with: short))
+        var checks = OpChecks(reference: ReferenceBackend(), candidate: broken)
+        let failedAdds = try checks.run(.add).filter { !$0.passed }.map(\.name)
+        #expect(!failedAdds.isEmpty && failedAdds.allSatisfy { $0.contains("relu") }, "only the fused-ReLU rows fail: \(failedAdds)")
+        let failedScales = try checks.run(.channelScaleBackward).filter { !$0.passed }.map(\.name)
+        #expect(failedScales.contains { $0.contains("scaleGrad") })
+        #expect(!failedScales.contains { $0.contains("inputGrad") })
+        #expect(try checks.run(.channelScaleForward).allSatisfy(\.passed))
+    }
 }

@@ -16,6 +16,16 @@ import Testing
         #expect(try b.floats(y) == [12, 21, 16, 27, 45, 33, 24, 39, 28].map { $0 + 0.5 })
     }
 
+    @Test func addIntoItsOwnOperandAccumulates() throws {
+        // Gradient fan-in: the second gradient is added into the first in place.
+        let first = try b.tensor([1, -2, 3, 0.5, -4] as [Float], [5])
+        try b.add(a: first, b: try b.tensor([10, 20, 30, 40, 50] as [Float], [5]), output: first)
+        #expect(try b.floats(first) == [11, 18, 33, 40.5, 46])
+        let y = try b.makeTensor([5], .float32)
+        try b.add(a: try b.tensor([1, -2, 3, 0, -4] as [Float], [5]), b: try b.tensor([1, 1, -4, 0, 5] as [Float], [5]), output: y, fusedReLU: true)
+        #expect(try b.floats(y) == [2, 0, 0, 0, 1])
+    }
+
     @Test func maxPoolTakesTheFirstOfEqualValues() throws {
         let g = PoolGeometry(batch: 1, height: 2, width: 3, channels: 1)
         let y = try b.makeTensor([1], .float32), argmax = try b.makeTensor([1], .int32)
