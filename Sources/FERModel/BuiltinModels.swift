@@ -13,6 +13,11 @@ public enum Architecture: String, CaseIterable, Sendable {
     /// 4096 -> 7 with ReLU and dropout 0.2 (their `Vgg`: conv1a, bn1a, ..., lin1..lin3; their
     /// 40x40 crops give 2x2 before lin1, 48x48 inputs 3x3).
     case vggFer = "vgg-fer"
+    /// ResNet-18's basic blocks for 48x48 inputs (`ResidualModels.resnet18`).
+    case resnet18Fer = "resnet18-fer"
+    /// A residual network with squeeze-and-excitation whose training step costs at most 2x
+    /// the seed network's (`ResidualModels.seResNet`).
+    case resnetFerSE = "resnet-fer-se"
 
     public static let imageShape = [48, 48, 1]
     public static let classCount = 7
@@ -44,6 +49,8 @@ public enum Architecture: String, CaseIterable, Sendable {
         switch self {
         case .seed: Self.seedDescription
         case .vggFer: Self.vggFerDescription
+        case .resnet18Fer: ResidualModels.resnet18(name: rawValue, input: Self.imageShape, classes: Self.classCount)
+        case .resnetFerSE: ResidualModels.seResNet(name: rawValue, input: Self.imageShape, classes: Self.classCount)
         }
     }
 

@@ -30,6 +30,7 @@ public final class Conv2dLayer: SingleInputLayer {
     public var fanIn: Int { inChannels * kernelSize * kernelSize }
     public func initializationFanIn(of parameter: Parameter) -> Int? { fanIn }
     public func forwardFLOPs() -> Double { geometry(batch: 1).flops }
+    public var kind: String { "conv2d \(kernelSize)x\(kernelSize)" + (stride > 1 ? " s\(stride)" : "") + (bias == nil ? " no bias" : "") }
 
     private func geometry(batch: Int) -> Conv2dGeometry {
         Conv2dGeometry(batch: batch, height: inputShape[0], width: inputShape[1], inChannels: inChannels, outChannels: outChannels,

@@ -5,6 +5,10 @@ enum Fusion: Equatable {
     case batchNormReLUMaxPool
     /// relu -> maxpool as one `MaxPoolLayer(fusedReLU:)`, named after the pool.
     case reluMaxPool
+    /// batchnorm -> relu as one `BatchNormLayer(fusedReLU:)`, named after the batch norm.
+    case batchNormReLU
+    /// add -> relu as one `AddLayer(fusedReLU:)`, named after the add.
+    case addReLU
 }
 
 /// A node of the graph the network runs: a description node, possibly standing for a fused run.
@@ -28,13 +32,23 @@ enum FusionLowering {
             node.inputs = node.inputs?.map { renamed[$0] ?? $0 }
             switch node.op {
             case .batchnorm:
-                if let relu = graph.soleReader(of: node.name), relu.op == .relu,
-                   let pool = graph.soleReader(of: relu.name), pool.op == .maxpool {
+                guard let relu = graph.soleReader(of: node.name), relu.op == .relu else { break }
+                if let pool = graph.soleReader(of: relu.name), pool.op == .maxpool {
                     absorbed.formUnion([relu.name, pool.name])
                     renamed[pool.name] = node.name
                     lowered.append(LoweredNode(node: node, fusion: .batchNormReLUMaxPool, covers: [node.name, relu.name, pool.name]))
-                    continue
+                } else {
+                    absorbed.insert(relu.name)
+                    renamed[relu.name] = node.name
+                    lowered.append(LoweredNode(node: node, fusion: .batchNormReLU, covers: [node.name, relu.name]))
                 }
+                continue
+            case .add:
+                guard let relu = graph.soleReader(of: node.name), relu.op == .relu else { break }
+                absorbed.insert(relu.name)
+                renamed[relu.name] = node.name
+                lowered.append(LoweredNode(node: node, fusion: .addReLU, covers: [node.name, relu.name]))
+                continue
             case .relu:
                 if let pool = graph.soleReader(of: node.name), pool.op == .maxpool {
                     absorbed.insert(pool.name)

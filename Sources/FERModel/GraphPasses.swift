@@ -96,17 +96,23 @@ public final class BackwardPass {
         }
         for (slot, grad) in zip(node.inputSlots, inputGrads) where slot != 0 {
             guard let grad else { continue }
-            try accumulate(grad, into: slot, reader: node.layer.name)
+            try accumulate(grad, into: slot)
         }
         return inputGrads
     }
 
-    private func accumulate(_ grad: Tensor, into slot: Int, reader: String) throws {
+    private func accumulate(_ grad: Tensor, into slot: Int) throws {
         guard let existing = gradients[slot] else {
             gradients[slot] = grad
             return
         }
-        _ = existing
-        throw ModelError.invalidGraph(layer: reader, reason: "a value with several readers needs the add op to sum their gradients")
+        if holdsSum[slot] {
+            try network.backend.add(a: existing, b: grad, output: existing)
+        } else {
+            let sum = try network.gradientSums.tensor("slot \(slot)", batch: existing.batch, sampleShape: network.shape(ofSlot: slot))
+            try network.backend.add(a: existing, b: grad, output: sum)
+            gradients[slot] = sum
+            holdsSum[slot] = true
+        }
     }
 }

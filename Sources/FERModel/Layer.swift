@@ -37,6 +37,8 @@ public protocol Layer: AnyObject {
     func initializationFanIn(of parameter: Parameter) -> Int?
     /// Multiply-adds x 2 of one sample's forward pass (0 for layers that only move data).
     func forwardFLOPs() -> Double
+    /// What the layer computes, for summaries ("conv2d 3x3 s2", "batchnorm+relu+maxpool").
+    var kind: String { get }
     /// Called once with the shapes of the input values, in the order of the node's inputs.
     func outputShape(forInputs inputShapes: [[Int]]) throws -> [Int]
     /// Runs the forward pass and returns the layer's output tensor for this batch.
@@ -54,6 +56,10 @@ extension Layer {
     public func restoreCounter(_ name: String, _ value: Int64) {}
     public func initializationFanIn(of parameter: Parameter) -> Int? { nil }
     public func forwardFLOPs() -> Double { 0 }
+    public var kind: String {
+        let type = String(describing: Swift.type(of: self))
+        return (type.hasSuffix("Layer") ? String(type.dropLast(5)) : type).lowercased()
+    }
 }
 
 /// A layer that reads one value.

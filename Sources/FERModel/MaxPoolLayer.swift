@@ -20,6 +20,7 @@ public final class MaxPoolLayer: SingleInputLayer {
     }
 
     public var parameters: [Parameter] { [] }
+    public var kind: String { fusedReLU ? "relu+maxpool" : "maxpool" }
 
     private func geometry(batch: Int) -> PoolGeometry {
         PoolGeometry(batch: batch, height: inputShape[0], width: inputShape[1], channels: inputShape[2], fusedReLU: fusedReLU)

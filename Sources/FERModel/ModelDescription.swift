@@ -70,6 +70,13 @@ public enum NodeOp: String, Codable, CaseIterable, Sendable {
     case dense
     /// rate (0.5).
     case dropout
+    /// Elementwise sum of two or more values of equal shape (residual joins).
+    case add
+    /// [h, w, c] -> [c]: each channel's mean over the pixels.
+    case globalAvgPool = "global_avg_pool"
+    case sigmoid
+    /// inputs [x [h, w, c], s [c]]: x * s per channel (squeeze-and-excitation).
+    case channelScale = "channel_scale"
 }
 
 /// One node of a `ModelDescription`. Attributes an op does not use are an error, so a typo
@@ -104,7 +111,7 @@ public struct NodeDescription: Codable, Equatable, Sendable {
         case .conv2d: [.outChannels, .kernel, .stride, .padding, .bias]
         case .dense: [.outFeatures]
         case .dropout: [.rate]
-        case .batchnorm, .relu, .maxpool, .flatten: []
+        case .batchnorm, .relu, .maxpool, .flatten, .add, .globalAvgPool, .sigmoid, .channelScale: []
         }
     }
 

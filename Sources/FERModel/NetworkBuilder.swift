@@ -70,7 +70,8 @@ enum LayerFactory {
                                    hasBias: node.bias ?? true)
         case .batchnorm:
             guard let channels = shape.last else { throw GraphError.shapeMismatch(node: node.name, shapes: [shape], expected: "[..., channels]") }
-            return try BatchNormLayer(name: node.name, backend: backend, channels: channels, fusedReLUPool: fusion == .batchNormReLUMaxPool)
+            return try BatchNormLayer(name: node.name, backend: backend, channels: channels, fusedReLUPool: fusion == .batchNormReLUMaxPool,
+                                      fusedReLU: fusion == .batchNormReLU)
         case .relu:
             return ReLULayer(name: node.name, backend: backend)
         case .maxpool:
@@ -88,6 +89,14 @@ enum LayerFactory {
             let rate = node.rate ?? 0.5
             guard rate >= 0, rate < 1 else { throw GraphError.invalidAttribute(node: node.name, reason: "'rate' must be in [0, 1), is \(rate)") }
             return DropoutLayer(name: node.name, backend: backend, rate: rate, index: dropoutIndex)
+        case .add:
+            return AddLayer(name: node.name, backend: backend, fusedReLU: fusion == .addReLU)
+        case .globalAvgPool:
+            return GlobalAvgPoolLayer(name: node.name, backend: backend)
+        case .sigmoid:
+            return SigmoidLayer(name: node.name, backend: backend)
+        case .channelScale:
+            return ChannelScaleLayer(name: node.name, backend: backend)
         }
     }
 }

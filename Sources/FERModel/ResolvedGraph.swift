@@ -40,7 +40,9 @@ struct ResolvedGraph {
     /// How many inputs an op takes, as words and as a test.
     static func arity(of op: NodeOp) -> (String, (Int) -> Bool) {
         switch op {
-        case .conv2d, .batchnorm, .relu, .maxpool, .flatten, .dense, .dropout: ("1 input", { $0 == 1 })
+        case .conv2d, .batchnorm, .relu, .maxpool, .flatten, .dense, .dropout, .globalAvgPool, .sigmoid: ("1 input", { $0 == 1 })
+        case .add: ("2 or more inputs", { $0 >= 2 })
+        case .channelScale: ("2 inputs (features, scale)", { $0 == 2 })
         }
     }
 
