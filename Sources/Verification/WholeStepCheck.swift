@@ -53,7 +53,8 @@ public struct WholeStepCheck {
         let forwardCand = try ForwardPass(network: cand, input: try candidate.tensor(images, [batch] + cand.inputShape), context: context)
         while !forwardRef.isDone {
             let lr = ref.nodes[forwardRef.nextNode].layer, lc = cand.nodes[forwardCand.nextNode].layer
-            let xr = try forwardRef.nextInputs()[0]
+            let forwardInputsRef = try forwardRef.nextInputs()
+            let xr = forwardInputsRef[0]
             let inputRef = try reference.floats(xr)
             let yr = try forwardRef.step()
             let yc = try forwardCand.step()
@@ -67,14 +68,17 @@ public struct WholeStepCheck {
             } else if let norm = lr as? BatchNormLayer, norm.fusedReLUPool, let normCandidate = lc as? BatchNormLayer,
                       let argRef = norm.lastArgmax, let argCand = normCandidate.lastArgmax {
                 // The windows' candidates are the normalised values, which the fused op never stores.
-                let mean = try reference.floats(norm.savedMean), invStd = try reference.floats(norm.savedInvStd)
-                let gamma = try reference.floats(norm.gamma.value), beta = try reference.floats(norm.beta.value)
-                let normalized = inputRef.indices.map { e in
-                    let c = e % norm.channels
-                    return gamma[c] * (inputRef[e] - mean[c]) * invStd[c] + beta[c]
-                }
-                note = try reconcileMaxPool(values: normalized, height: xr.shape[1], width: xr.shape[2],
+                note = try reconcileMaxPool(values: try normalized(inputRef, by: norm), height: xr.shape[1], width: xr.shape[2],
                                             argRef: argRef, argCand: argCand, yr: yr, yc: yc)
+            } else if let norm = lr as? BatchNormLayer, norm.fusedReLU {
+                // The ReLU decides on the normalised values; the backward pass recomputes that mask
+                // from the input, so a shared decision aligns the outputs but not the backward mask.
+                note = try reconcileReLU(inputRef: try normalized(inputRef, by: norm), yr: yr, yc: yc)
+            } else if let add = lr as? AddLayer, add.fusedReLU {
+                // The ReLU decides on the sum, and its backward pass reads the (shared) output.
+                let operands = try forwardInputsRef.map { try reference.floats($0) }
+                let sum = operands.dropFirst().reduce(operands[0]) { zip($0, $1).map { $0 + $1 } }
+                note = try reconcileReLU(inputRef: sum, yr: yr, yc: yc)
             }
             if !(lr is FlattenLayer) {
                 comparisons.append(.floats("\(lr.name) output", try candidate.floats(yc), try reference.floats(yr),
@@ -148,6 +152,16 @@ public struct WholeStepCheck {
             names.insert(bias.name)
         }
         return names
+    }
+
+    /// gamma * (x - mean) * invStd + beta per channel, with the reference's last batch statistics.
+    private func normalized(_ input: [Float], by norm: BatchNormLayer) throws -> [Float] {
+        let mean = try reference.floats(norm.savedMean), invStd = try reference.floats(norm.savedInvStd)
+        let gamma = try reference.floats(norm.gamma.value), beta = try reference.floats(norm.beta.value)
+        return input.indices.map { e in
+            let c = e % norm.channels
+            return gamma[c] * (input[e] - mean[c]) * invStd[c] + beta[c]
+        }
     }
 
     static func largestColumnMagnitudeSum(_ values: [Float], columns: Int) -> Float {

@@ -144,6 +144,8 @@ struct TrainCommand: Command {
                 record["training_options"] = try String(decoding: JSONEncoder().encode(options), as: UTF8.self)
                 try run.appendLine(try String(decoding: Self.sortedEncoder.encode(record), as: UTF8.self))
             }
+            let summary = ModelSummary(network)
+            print(summary.headline + "\n" + summary.table)
             print("training \(options.architecture) (\(network.parameterCount) parameters) on \(backend.name): "
                   + "\(train.count) training images" + (validation.map { ", \($0.count) validation images" } ?? ", no validation")
                   + "; run folder \(run.url.path)")
