@@ -73,9 +73,7 @@ public struct WholeStepCheck {
                 note = try reconcileMaxPool(values: try normalized(inputRef, by: norm), height: xr.shape[1], width: xr.shape[2],
                                             argRef: argRef, argCand: argCand, yr: yr, yc: yc)
             } else if let norm = lr as? BatchNormLayer, norm.fusedReLU {
-                // The ReLU decides on the normalised values; the backward pass recomputes that mask
-                // from the input, so a shared decision aligns the outputs but not the backward mask.
-                note = try reconcileReLU(inputRef: try normalized(inputRef, by: norm), yr: yr, yc: yc)
+                note = try reconcileBatchNormReLU(norm, input: xr, inputRef: inputRef, yr: yr, yc: yc)
             } else if let add = lr as? AddLayer, add.fusedReLU {
                 // The ReLU decides on the sum, and its backward pass reads the (shared) output.
                 let operands = try forwardInputsRef.map { try reference.floats($0) }
@@ -155,6 +153,28 @@ public struct WholeStepCheck {
             names.insert(bias.name)
         }
         return names
+    }
+
+    /// Fused batch norm + ReLU decides on the normalised values, and its backward pass recomputes
+    /// that mask from the input and statistics. A shared near-tie decision therefore also moves
+    /// the reference's input element (by less than the decision margin, a rounding-level change)
+    /// to the candidate's side of the boundary, so that both backward passes route alike.
+    private func reconcileBatchNormReLU(_ norm: BatchNormLayer, input: Tensor, inputRef: [Float], yr: Tensor, yc: Tensor) throws -> String {
+        let preactivation = try normalized(inputRef, by: norm)
+        let note = try reconcileReLU(inputRef: preactivation, yr: yr, yc: yc)
+        guard note.hasSuffix("shared") else { return note }
+        let decided = try candidate.floats(yc)
+        let mean = try reference.floats(norm.savedMean), invStd = try reference.floats(norm.savedInvStd)
+        let gamma = try reference.floats(norm.gamma.value), beta = try reference.floats(norm.beta.value)
+        let offset = Tolerance.decisionMargin * maxMagnitude(preactivation) / 2
+        var moved = inputRef
+        for i in moved.indices where (decided[i] > 0) != (preactivation[i] > 0) {
+            let c = i % norm.channels
+            guard gamma[c] != 0, invStd[c] != 0 else { return "a near-tie decision in a channel with gamma 0" }
+            moved[i] = mean[c] + ((decided[i] > 0 ? offset : -offset) - beta[c]) / (gamma[c] * invStd[c])
+        }
+        try reference.upload(moved, to: input)
+        return note + " (input moved to the candidate's side)"
     }
 
     /// gamma * (x - mean) * invStd + beta per channel, with the reference's last batch statistics.
