@@ -7,12 +7,15 @@ import FERCore
 /// With `fusedReLUPool` the layer is batch norm, ReLU and 2x2 max-pool (PyTorch:
 /// `F.max_pool2d(F.relu(bn(x)), 2)`), trained with the fused ops: the statistics, then one
 /// pass that normalises, rectifies and pools, and one backward pass from the pooled gradient,
-/// so neither the normalised activations nor their gradient are ever stored.
-public final class BatchNormLayer: Layer {
+/// so neither the normalised activations nor their gradient are ever stored. With `fusedReLU`
+/// the layer is batch norm and ReLU (`F.relu(bn(x))`, a residual block's conv -> bn -> relu)
+/// in the same way, without the pool.
+public final class BatchNormLayer: SingleInputLayer {
     public let name: String
     let backend: Backend
     public let channels: Int
     public let fusedReLUPool: Bool
+    public let fusedReLU: Bool
     public let epsilon: Float
     public let momentum: Float
     public let gamma: Parameter
@@ -20,6 +23,10 @@ public final class BatchNormLayer: Layer {
     public let runningMean: Tensor
     public let runningVar: Tensor
     public var batchesTracked: Int64 = 0
+    /// Whether an inference pass may normalise its input tensor in place. The network sets it
+    /// from the graph: true only where this layer is the sole reader of a value that is not
+    /// the network's input.
+    public var mayOverwriteInput = false
     private let buffers: BatchBuffers
     private var sampleShape: [Int] = []
     private var rowsPerSample = 1
@@ -31,10 +38,11 @@ public final class BatchNormLayer: Layer {
     public private(set) var lastArgmax: Tensor?
 
     public init(name: String, backend: Backend, channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1,
-                fusedReLUPool: Bool = false) throws {
+                fusedReLUPool: Bool = false, fusedReLU: Bool = false) throws {
         self.name = name
         self.backend = backend
         self.fusedReLUPool = fusedReLUPool
+        self.fusedReLU = fusedReLU && !fusedReLUPool
         self.channels = channels; self.epsilon = epsilon; self.momentum = momentum
         gamma = try Parameter(name: "\(name).weight", layout: .vector(channels), backend: backend)
         beta = try Parameter(name: "\(name).bias", layout: .vector(channels), backend: backend)
@@ -51,6 +59,11 @@ public final class BatchNormLayer: Layer {
     public var stateTensors: [StateTensor] {
         [StateTensor(name: "\(name).running_mean", value: runningMean, pytorchShape: [channels]),
          StateTensor(name: "\(name).running_var", value: runningVar, pytorchShape: [channels])]
+    }
+    public var kind: String { fusedReLUPool ? "batchnorm+relu+maxpool" : fusedReLU ? "batchnorm+relu" : "batchnorm" }
+    public var counters: [String: Int64] { ["\(name).num_batches_tracked": batchesTracked] }
+    public func restoreCounter(_ name: String, _ value: Int64) {
+        if name == "\(self.name).num_batches_tracked" { batchesTracked = value }
     }
 
     private func geometry(batch: Int) -> BatchNormGeometry {
@@ -73,7 +86,8 @@ public final class BatchNormLayer: Layer {
 
     public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
         savedInput = input
-        return fusedReLUPool ? try forwardFused(input, context: context) : try forwardPlain(input, context: context)
+        if fusedReLUPool { return try forwardFused(input, context: context) }
+        return fusedReLU ? try forwardReLU(input, context: context) : try forwardPlain(input, context: context)
     }
 
     private func forwardFused(_ input: Tensor, context: PassContext) throws -> Tensor {
@@ -92,14 +106,33 @@ public final class BatchNormLayer: Layer {
                                                  output: output, argmax: argmax)
         case .inference:
             // Evaluation only: normalise with the running statistics, then the ReLU-pool. In
-            // place, over the conv output this layer was given: a Network is a chain, so nothing
-            // else reads that tensor, and no backward pass follows an inference pass; a buffer of
-            // its own would hold as much as every conv output (71 MB for the seed network at
-            // batch 64). Both backends' normalisation is elementwise, so aliasing is safe.
+            // place over the input where the graph says this layer is its only reader (no backward
+            // pass follows an inference pass); a buffer of its own would hold as much as every conv
+            // output (71 MB for the seed network at batch 64). Both backends' normalisation is
+            // elementwise, so aliasing is safe.
+            let normalized = mayOverwriteInput ? input : try buffers.tensor("normalized", batch: input.batch, sampleShape: sampleShape)
             try backend.batchNormForwardInference(geometry(batch: input.batch), input: input, gamma: gamma.value, beta: beta.value,
-                                                  runningMean: runningMean, runningVar: runningVar, output: input)
-            try backend.maxPoolForward(pool, input: input, output: output, argmax: argmax)
+                                                  runningMean: runningMean, runningVar: runningVar, output: normalized)
+            try backend.maxPoolForward(pool, input: normalized, output: output, argmax: argmax)
         }
+        return output
+    }
+
+    private func forwardReLU(_ input: Tensor, context: PassContext) throws -> Tensor {
+        let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
+        let g = geometry(batch: input.batch)
+        let statistics: BatchNormStatistics
+        switch context.mode {
+        case .training:
+            try backend.batchNormForwardTraining(g, input: input, gamma: gamma.value, beta: beta.value, output: nil,
+                                                 savedMean: savedMean, savedInvStd: savedInvStd,
+                                                 runningMean: runningMean, runningVar: runningVar)
+            batchesTracked += 1
+            statistics = .batch(mean: savedMean, invStd: savedInvStd)
+        case .inference:
+            statistics = .running(mean: runningMean, variance: runningVar)
+        }
+        try backend.batchNormReLUForward(g, input: input, gamma: gamma.value, beta: beta.value, statistics: statistics, output: output)
         return output
     }
 
@@ -127,6 +160,12 @@ public final class BatchNormLayer: Layer {
             try backend.batchNormReLUPoolBackward(poolGeometry(batch: input.batch), input: input, outputGrad: outputGrad, argmax: argmax,
                                                   gamma: gamma.value, mean: savedMean, invStd: savedInvStd, inputGrad: inputGrad,
                                                   gammaGrad: gamma.gradient, betaGrad: beta.gradient)
+            return inputGrad
+        }
+        if fusedReLU {
+            try backend.batchNormReLUBackward(geometry(batch: input.batch), input: input, outputGrad: outputGrad, gamma: gamma.value,
+                                              beta: beta.value, mean: savedMean, invStd: savedInvStd, inputGrad: inputGrad,
+                                              gammaGrad: gamma.gradient, betaGrad: beta.gradient)
             return inputGrad
         }
         try backend.batchNormBackward(geometry(batch: input.batch), input: input, outputGrad: outputGrad, gamma: gamma.value,

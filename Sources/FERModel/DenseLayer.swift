@@ -2,7 +2,7 @@ import FERCore
 
 /// Linear layer (PyTorch's `nn.Linear`): parameters `NAME.weight` ([out, in] in PyTorch,
 /// [in, out] in the engine) and `NAME.bias`.
-public final class DenseLayer: Layer {
+public final class DenseLayer: SingleInputLayer {
     public let name: String
     let backend: Backend
     public let inFeatures, outFeatures: Int
@@ -24,8 +24,9 @@ public final class DenseLayer: Layer {
     }
 
     public var parameters: [Parameter] { [weight, bias] }
-    public var stateTensors: [StateTensor] { [] }
     public var fanIn: Int { inFeatures }
+    public func initializationFanIn(of parameter: Parameter) -> Int? { fanIn }
+    public func forwardFLOPs() -> Double { 2 * Double(inFeatures * outFeatures) }
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         guard inputShape == [inFeatures] else {

@@ -2,7 +2,7 @@ import FERCore
 
 /// Inverted dropout in training, identity in inference. The mask is a function of
 /// (seed, step, layer index), recomputed in the backward pass.
-public final class DropoutLayer: Layer {
+public final class DropoutLayer: SingleInputLayer {
     public let name: String
     let backend: Backend
     public let rate: Float
@@ -21,7 +21,6 @@ public final class DropoutLayer: Layer {
     }
 
     public var parameters: [Parameter] { [] }
-    public var stateTensors: [StateTensor] { [] }
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         sampleShape = inputShape

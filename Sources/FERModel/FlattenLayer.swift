@@ -3,14 +3,13 @@ import FERCore
 /// [h, w, c] -> [h * w * c] in (h, w, c) order: a view of the same storage, no copy. The
 /// dense layer that follows records the [h, w, c] shape so that its exported weight uses
 /// PyTorch's (c, h, w) flatten order (see Layouts.swift).
-public final class FlattenLayer: Layer {
+public final class FlattenLayer: SingleInputLayer {
     public let name: String
     private var inputShape: [Int] = []
 
     public init(name: String = "flatten") { self.name = name }
 
     public var parameters: [Parameter] { [] }
-    public var stateTensors: [StateTensor] { [] }
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         self.inputShape = inputShape

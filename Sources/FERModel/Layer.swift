@@ -17,22 +17,74 @@ public struct PassContext: Sendable {
     }
 }
 
-/// One layer of a sequential network. A layer owns its parameters and, per batch size, the
-/// tensors its passes write (allocated on first use, reused for every later step, so no
-/// step allocates device memory). Shapes are per sample, NHWC ([height, width, channels])
-/// or [features].
+/// One node's computation in a network graph. A layer owns its parameters and, per batch
+/// size, the tensors its passes write (allocated on first use, reused for every later step,
+/// so no step allocates device memory). Shapes are per sample, NHWC ([height, width,
+/// channels]) or [features]. Most layers read one value and conform through
+/// `SingleInputLayer`; joins (add, channel scale) read several.
 public protocol Layer: AnyObject {
-    /// PyTorch-style child name ("conv1", "bn1", ...), or a descriptive name for layers without parameters.
+    /// The node's name, which prefixes its tensors' names (PyTorch's module path: "conv1",
+    /// "layer1.0.bn2"), or a descriptive name for layers without parameters.
     var name: String { get }
     var parameters: [Parameter] { get }
     /// Non-trainable state saved with the model (batch norm's running statistics).
     var stateTensors: [StateTensor] { get }
-    func outputShape(for inputShape: [Int]) throws -> [Int]
+    /// Integer state saved with the model as int64 scalars (batch norm's num_batches_tracked).
+    var counters: [String: Int64] { get }
+    func restoreCounter(_ name: String, _ value: Int64)
+    /// PyTorch's default initialisation of `parameter`: U(-b, b) with b = 1/sqrt(fan_in) for
+    /// a fan-in, nil where the layer's constructor values are the initialisation (batch norm).
+    func initializationFanIn(of parameter: Parameter) -> Int?
+    /// Multiply-adds x 2 of one sample's forward pass (0 for layers that only move data).
+    func forwardFLOPs() -> Double
+    /// What the layer computes, for summaries ("conv2d 3x3 s2", "batchnorm+relu+maxpool").
+    var kind: String { get }
+    /// Called once with the shapes of the input values, in the order of the node's inputs.
+    func outputShape(forInputs inputShapes: [[Int]]) throws -> [Int]
     /// Runs the forward pass and returns the layer's output tensor for this batch.
+    func forward(inputs: [Tensor], context: PassContext) throws -> Tensor
+    /// Given the gradient of the output, writes parameter gradients and returns one gradient
+    /// per input, nil where `needsInputGradients` says it is not needed (the network input).
+    /// The returned tensors may be the layer's own buffers or `outputGrad` itself (an
+    /// identity): callers must not write into them.
+    func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?]
+}
+
+extension Layer {
+    public var stateTensors: [StateTensor] { [] }
+    public var counters: [String: Int64] { [:] }
+    public func restoreCounter(_ name: String, _ value: Int64) {}
+    public func initializationFanIn(of parameter: Parameter) -> Int? { nil }
+    public func forwardFLOPs() -> Double { 0 }
+    public var kind: String {
+        let type = String(describing: Swift.type(of: self))
+        return (type.hasSuffix("Layer") ? String(type.dropLast(5)) : type).lowercased()
+    }
+}
+
+/// A layer that reads one value.
+public protocol SingleInputLayer: Layer {
+    func outputShape(for inputShape: [Int]) throws -> [Int]
     func forward(_ input: Tensor, context: PassContext) throws -> Tensor
     /// Given the gradient of the output, writes parameter gradients and returns the input
-    /// gradient, or nil when `needsInputGradient` is false (the first layer).
+    /// gradient, or nil when `needsInputGradient` is false.
     func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor?
+}
+
+extension SingleInputLayer {
+    public func outputShape(forInputs inputShapes: [[Int]]) throws -> [Int] {
+        guard inputShapes.count == 1 else { throw ModelError.inputCount(layer: name, expected: 1, actual: inputShapes.count) }
+        return try outputShape(for: inputShapes[0])
+    }
+
+    public func forward(inputs: [Tensor], context: PassContext) throws -> Tensor {
+        guard inputs.count == 1 else { throw ModelError.inputCount(layer: name, expected: 1, actual: inputs.count) }
+        return try forward(inputs[0], context: context)
+    }
+
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?] {
+        [try backward(outputGrad, needsInputGradient: needsInputGradients.first ?? false, context: context)]
+    }
 }
 
 /// A named tensor that is part of a model but not trained by the optimiser.

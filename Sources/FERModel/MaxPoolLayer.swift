@@ -3,7 +3,7 @@ import FERCore
 /// 2x2 max pooling with stride 2 (PyTorch's `F.max_pool2d(x, 2)`); with `fusedReLU`, of
 /// relu(x) (`F.max_pool2d(F.relu(x), 2)`) in one pass each way instead of three
 /// (PoolGeometry explains why the two are equal).
-public final class MaxPoolLayer: Layer {
+public final class MaxPoolLayer: SingleInputLayer {
     public let name: String
     let backend: Backend
     public let fusedReLU: Bool
@@ -20,7 +20,7 @@ public final class MaxPoolLayer: Layer {
     }
 
     public var parameters: [Parameter] { [] }
-    public var stateTensors: [StateTensor] { [] }
+    public var kind: String { fusedReLU ? "relu+maxpool" : "maxpool" }
 
     private func geometry(batch: Int) -> PoolGeometry {
         PoolGeometry(batch: batch, height: inputShape[0], width: inputShape[1], channels: inputShape[2], fusedReLU: fusedReLU)

@@ -4,6 +4,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case backwardBeforeForward(layer: String)
     case unknownArchitecture(String, known: [String])
     case parameterShape(name: String, expected: [Int], actual: [Int])
+    case inputCount(layer: String, expected: Int, actual: Int)
+    case invalidGraph(layer: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
             "unknown model architecture '\(name)'; known: \(known.joined(separator: ", "))"
         case let .parameterShape(name, expected, actual):
             "tensor \(name) has shape \(actual), expected \(expected)"
+        case let .inputCount(layer, expected, actual):
+            "layer \(layer): \(actual) inputs, expected \(expected)"
+        case let .invalidGraph(layer, reason):
+            "layer \(layer): \(reason)"
         }
     }
 }

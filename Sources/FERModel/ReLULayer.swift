@@ -1,7 +1,7 @@
 import FERCore
 
 /// max(x, 0). Keeps its output for the backward pass (y > 0 exactly where x > 0).
-public final class ReLULayer: Layer {
+public final class ReLULayer: SingleInputLayer {
     public let name: String
     let backend: Backend
     private let buffers: BatchBuffers
@@ -16,7 +16,6 @@ public final class ReLULayer: Layer {
 
     private var sampleShape: [Int] = []
     public var parameters: [Parameter] { [] }
-    public var stateTensors: [StateTensor] { [] }
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         sampleShape = inputShape

@@ -135,13 +135,9 @@ public enum Checkpoint {
         try SafetensorsFile(contentsOf: url).metadata[key]
     }
 
-    /// The architecture a checkpoint or model file was saved from, to build the network before restoring.
-    public static func architecture(at url: URL) throws -> String {
-        let file = try SafetensorsFile(contentsOf: url)
-        guard let name = file.metadata["architecture"] else {
-            throw ModelFileError.notAModel(path: url.path, reason: "metadata has no architecture")
-        }
-        return name
+    /// The network a checkpoint or model file was saved from, to build it before restoring.
+    public static func modelDescription(at url: URL) throws -> ModelDescription {
+        try ModelFile.modelDescription(in: try SafetensorsFile(contentsOf: url), path: url.path)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -47,8 +47,23 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
 /// A network's tensors in PyTorch's state_dict names and layouts, and back.
 public enum ModelFile {
     public static let format = "fer-cl/1"
+    /// The metadata key of the network's description (JSON, `ModelDescription`).
+    public static let modelKey = "model"
 
-    /// Parameters, batch-norm running statistics and `num_batches_tracked` (int64 scalars).
+    /// The network a model file or checkpoint was saved from: its stored description, or for
+    /// files written before descriptions were stored, the built-in its architecture names.
+    public static func modelDescription(in file: SafetensorsFile, path: String) throws -> ModelDescription {
+        if let json = file.metadata[modelKey] {
+            return try ModelDescription.decode(json: json, source: "\(path) (metadata '\(modelKey)')")
+        }
+        guard let architecture = file.metadata["architecture"] else {
+            throw ModelFileError.notAModel(path: path, reason: "metadata has no architecture")
+        }
+        return try Architecture.named(architecture).modelDescription
+    }
+
+    /// Parameters, state such as batch-norm running statistics, and counters such as
+    /// `num_batches_tracked` (int64 scalars), each as its layer names it.
     public static func tensors(of network: Network) throws -> [String: SafetensorsFile.Entry] {
         var tensors: [String: SafetensorsFile.Entry] = [:]
         for parameter in network.parameters {
@@ -59,7 +74,7 @@ public enum ModelFile {
             for state in layer.stateTensors {
                 tensors[state.name] = .floats(try network.backend.floats(state.value), shape: state.pytorchShape)
             }
-            if let bn = layer as? BatchNormLayer { tensors["\(bn.name).num_batches_tracked"] = .int64(bn.batchesTracked) }
+            for (name, value) in layer.counters { tensors[name] = .int64(value) }
         }
         return tensors
     }
@@ -70,6 +85,7 @@ public enum ModelFile {
         var metadata = extra
         metadata["format"] = format
         metadata["architecture"] = network.architecture
+        if let description = network.modelDescription, let json = try? description.json() { metadata[modelKey] = json }
         metadata["classes"] = "[" + classes.prefix(network.classes).map { "\"\($0)\"" }.joined(separator: ",") + "]"
         metadata["normalization"] = normalization.json
         return metadata
@@ -101,8 +117,9 @@ public enum ModelFile {
                 guard let entry = file.tensors[state.name] else { continue }
                 try network.backend.upload(try entry.floats(), to: state.value)
             }
-            if let bn = layer as? BatchNormLayer, let entry = file.tensors["\(bn.name).num_batches_tracked"] {
-                bn.batchesTracked = try entry.int64Scalar()
+            for name in layer.counters.keys {
+                guard let entry = file.tensors[name] else { continue }
+                layer.restoreCounter(name, try entry.int64Scalar())
             }
         }
         return (missing, unexpected)
@@ -115,16 +132,13 @@ public enum ModelFile {
         guard let format = file.metadata["format"], format.hasPrefix("fer-cl/") else {
             throw ModelFileError.notAModel(path: url.path, reason: "no fer-cl format in its metadata (is it a plain PyTorch export? use `train --init` for those)")
         }
-        guard let architectureName = file.metadata["architecture"] else {
-            throw ModelFileError.notAModel(path: url.path, reason: "metadata has no architecture")
-        }
-        let architecture = try Architecture.named(architectureName)
+        let description = try modelDescription(in: file, path: url.path)
         guard let normalizationText = file.metadata["normalization"],
               let normalization = try? JSONDecoder().decode(Normalization.self, from: Data(normalizationText.utf8)),
               normalization.std > 0 else {
             throw ModelFileError.notAModel(path: url.path, reason: "metadata normalization is missing or invalid")
         }
-        let network = try architecture.build(on: backend)
+        let network = try Network(description: description, backend: backend)
         try load(file, into: network, path: url.path, strict: true, ignoringPrefix: Checkpoint.optimizerPrefix)
         return (network, normalization, file)
     }

@@ -8,7 +8,7 @@ struct BenchCommand: Command {
     static let summary = "Time training steps and inference of a model on random data, with per-op device times."
     static let usage = "[--model seed] [--batch 64] [--device D] [--steps 10] [--warmup 2] [--json] [--kernels DIR]"
     static let options: [OptionSpec] = [
-        .value("model", "NAME", "Architecture to time (default seed)."),
+        .value("model", "NAME|FILE", "A built-in model (`fer-cl models`; default seed) or a JSON model description."),
         .value("batch", "N", "Batch size (default 64)."),
         BackendChoice.deviceOption,
         .value("steps", "N", "Timed training steps and inference passes (default 10)."),
@@ -26,13 +26,13 @@ struct BenchCommand: Command {
         """
 
     let arguments: ParsedArguments
-    let model: Architecture
+    let model: ModelDescription
     let batch, steps, warmup: Int
     let json: Bool
 
     init(_ arguments: ParsedArguments) throws {
         self.arguments = arguments
-        do { model = try Architecture.named(arguments.string("model") ?? "seed") } catch {
+        do { model = try Architecture.modelDescription(nameOrPath: arguments.string("model") ?? "seed") } catch {
             throw UsageError(message: "\(error)", command: Self.name)
         }
         batch = try arguments.int("batch", default: 64, range: 1...4096)
@@ -67,7 +67,7 @@ struct BenchCommand: Command {
 
     func run() throws -> Int32 {
         let backend = try BackendChoice.make(arguments, profiling: true)
-        let network = try model.build(on: backend)
+        let network = try Network(description: model, backend: backend)
         try network.initialize(seed: 2013)
         let loss = try SoftmaxCrossEntropyLoss(backend: backend, classes: network.classes)
         let optimizer = AdamOptimizer()
@@ -77,7 +77,7 @@ struct BenchCommand: Command {
         let labels = try backend.intTensor((0..<batch).map { _ in Int32(generator.next() % UInt32(network.classes)) }, [batch])
         let tuning = (backend as? OpenCLBackend).map { "\($0.tuningSource): \($0.gemmTuning.summary)" } ?? "none (reference backend)"
         if !json {
-            print("fer-cl bench: \(model.rawValue) on \(backend.name), batch \(batch), \(warmup) warm-up + \(steps) steps")
+            print("fer-cl bench: \(model.name) on \(backend.name), batch \(batch), \(warmup) warm-up + \(steps) steps")
             print("tuning: \(tuning)")
         }
 
@@ -126,7 +126,7 @@ struct BenchCommand: Command {
             }
         }
 
-        let report = Report(device: backend.name, tuning: tuning, model: model.rawValue, batch: batch, steps: steps,
+        let report = Report(device: backend.name, tuning: tuning, model: model.name, batch: batch, steps: steps,
                             train_images_per_s: Double(batch) / trainSeconds, infer_images_per_s: Double(batch) / inferSeconds,
                             train_step_ms: trainSeconds * 1000, infer_pass_ms: inferSeconds * 1000,
                             profiled_steps: profiledSteps, profiling: profiling,

@@ -37,7 +37,7 @@ enum RunOptions {
     /// Data options are not applied here: they need the file system (`dataSelection`).
     static func apply(_ a: ParsedArguments, to options: inout TrainingOptions) throws {
         let command = TrainCommand.name
-        if let model = a.string("model") { options.architecture = try Architecture.named(model).rawValue }
+        if let model = a.string("model") { options.architecture = try Architecture.modelDescription(nameOrPath: model).name }
         options.epochs = try a.int("epochs", default: options.epochs, range: 1...100_000)
         options.batch = try a.int("batch", default: options.batch, range: 2...65_536)
         options.learningRate = try a.float("lr", default: options.learningRate)

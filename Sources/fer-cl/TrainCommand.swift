@@ -14,7 +14,7 @@ struct TrainCommand: Command {
     static let usage = "[--data PATH] [--model seed] [--epochs 15] [--batch 64] [--lr 0.001] [--device D] [--seed 1] [--out runs/DATE-TIME] [--resume] ..."
     static let options: [OptionSpec] = [
         DataChoice.option("FER-2013: image folders (train/, test/), a class-folder split, or fer2013.csv. Default \(DataChoice.defaultDescription)."),
-        .value("model", "NAME", "Architecture (default seed)."),
+        .value("model", "NAME|FILE", "A built-in model (`fer-cl models`; default seed) or a JSON model description."),
         .value("epochs", "N", "Epochs (default 15); with --resume, the run's new total (extends a finished run)."),
         .value("batch", "N", "Batch size (default 64)."),
         .value("optimizer", "NAME", "adam (default) or sgd (torch.optim's arithmetic)."),
@@ -63,10 +63,13 @@ struct TrainCommand: Command {
     /// The options this command line asks for: the seed recipe with what it gives applied.
     /// A resumed run uses its checkpoint's instead (`RunOptions.resumed`).
     let options: TrainingOptions
+    /// The network a new run builds (a resumed run rebuilds its own from the checkpoint).
+    let modelDescription: ModelDescription
 
     init(_ arguments: ParsedArguments) throws {
         self.arguments = arguments
         let a = arguments
+        modelDescription = try Architecture.modelDescription(nameOrPath: a.string("model") ?? "seed")
         var options = TrainingOptions()
         try RunOptions.apply(a, to: &options)
         if let problem = options.problems().first { throw UsageError(message: problem, command: Self.name) }
@@ -107,7 +110,8 @@ struct TrainCommand: Command {
 
         let backend = try BackendChoice.make(arguments)
         var state = TrainingState()
-        let network = try Architecture.named(options.architecture).build(on: backend)
+        let network = saved != nil ? try Network(description: try Checkpoint.modelDescription(at: run.checkpoint), backend: backend)
+                                   : try Network(description: modelDescription, backend: backend)
         if let saved {
             state = try Checkpoint.restore(from: run.checkpoint, into: network).state
             printError("resuming \(run.url.path) at epoch \(state.epoch + 1) of \(options.epochs), batch \(state.batchInEpoch + 1) "
@@ -141,6 +145,8 @@ struct TrainCommand: Command {
         let provenance = Provenance.describe(backend: backend, arguments: CommandLine.arguments, resuming: saved?.metadata)
         do {
             let (train, validation) = try datasets(data, options)
+            let summary = ModelSummary(network)
+            printError(summary.headline + "\n" + summary.table)
             trainer = try Trainer(options: options, network: network, train: train, validation: validation,
                                   run: run, state: state, provenance: provenance)
             if resume, let average = trainer.average { try Checkpoint.restore(average, from: run.checkpoint) }

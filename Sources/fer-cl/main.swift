@@ -1,7 +1,7 @@
 import Foundation
 
 /// fer-cl: train CNNs for facial expression recognition on FER-2013 with hand-written OpenCL kernels.
-let commands: [any Command.Type] = [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, DevicesCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self, PlotCommand.self, ReportCommand.self, ServeCommand.self]
+let commands: [any Command.Type] = [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, DevicesCommand.self, VerifyCommand.self, BenchCommand.self, TuneCommand.self, ModelsCommand.self, PlotCommand.self, ReportCommand.self, ServeCommand.self]
 
 func topLevelHelp() -> String {
     var text = "fer-cl: train and check facial-expression CNNs on FER-2013 with OpenCL kernels.\n\nUsage: fer-cl <command> [options]\n\nCommands:\n"

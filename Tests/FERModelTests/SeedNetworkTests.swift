@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func unknownArchitectureIsAnError() {
-        #expect(throws: ModelError.unknownArchitecture("resnet99", known: ["seed"])) { try Architecture.named("resnet99") }
+        #expect(throws: ModelError.unknownArchitecture("resnet99", known: Architecture.allCases.map(\.rawValue))) { try Architecture.named("resnet99") }
     }
 }
 
