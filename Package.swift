@@ -36,10 +36,11 @@ let package = Package(
         ),
         .target(name: "FERModel", dependencies: ["FERCore"]),
         .target(name: "FERTrain", dependencies: ["FERCore", "FERModel", "FERData"]),
+        .target(name: "FERFaces", dependencies: ["FERCore", "FERData"]),
         .target(name: "Verification", dependencies: ["FERCore", "FERModel", "ReferenceBackend", "OpenCLBackend"]),
         .executableTarget(
             name: "fer-cl",
-            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification", "FERData", "FERTrain"],
+            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification", "FERData", "FERTrain", "FERFaces"],
             // The CLI is single-threaded top-level code that touches C's stdout; Swift 5 mode
             // spares it actor annotations that would say nothing.
             swiftSettings: [.swiftLanguageMode(.v5)]
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "FERDataTests", dependencies: ["FERCore", "FERData"]),
         .testTarget(name: "ReferenceBackendTests", dependencies: ["FERCore", "ReferenceBackend"]),
         .testTarget(name: "OpenCLBackendTests", dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "Verification"]),
+        .testTarget(name: "FERFacesTests", dependencies: ["FERCore", "FERData", "FERFaces", "ReferenceBackend", "OpenCLBackend"]),
         .testTarget(name: "FERModelTests", dependencies: ["FERCore", "FERModel", "ReferenceBackend", "Verification"]),
     ]
 )

@@ -95,6 +95,12 @@ public protocol Backend: AnyObject {
     // MARK: optimiser
     /// Updates parameter, first and second moments in place.
     func adamStep(_ h: AdamHyperparameters, parameter: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor) throws
+
+    // MARK: face detection
+    /// Evaluates a Haar cascade of stumps at every window position of one scale, as OpenCV's
+    /// `CascadeClassifier::runAt` does (HaarScanGeometry states the layouts and the result code).
+    func haarCascadeScan(_ g: HaarScanGeometry, integral: Tensor, squaredIntegral: Tensor, features: Tensor,
+                         stumps: Tensor, stages: Tensor, result: Tensor) throws
 }
 
 extension Backend {

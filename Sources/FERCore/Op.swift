@@ -20,4 +20,5 @@ public enum Op: String, CaseIterable, Sendable {
     case softmaxCrossEntropy = "softmax_cross_entropy"
     case adamStep = "adam_step"
     case augmentBatch = "augment_batch"
+    case haarCascadeScan = "haar_cascade_scan"
 }

@@ -257,6 +257,8 @@ public struct OpChecks {
                                    firstMoment: t["firstMoment"]!, secondMoment: t["secondMoment"]!)
                 }
             }
+        case .haarCascadeScan:
+            return try haarCascadeComparisons(label)
         }
     }
 
