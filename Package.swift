@@ -36,7 +36,7 @@ let package = Package(
         ),
         .target(name: "FERModel", dependencies: ["FERCore"]),
         .target(name: "FERTrain", dependencies: ["FERCore", "FERModel", "FERData"]),
-        .target(name: "FERFaces", dependencies: ["FERCore", "FERData"]),
+        .target(name: "FERFaces", dependencies: ["FERCore", "FERData", "FERModel", "FERTrain"]),
         .target(name: "Verification", dependencies: ["FERCore", "FERModel", "ReferenceBackend", "OpenCLBackend"]),
         .executableTarget(
             name: "fer-cl",
