@@ -40,10 +40,12 @@ let package = Package(
         .target(name: "FERReport", dependencies: ["FERCore", "FERData", "FERTrain"]),
         // The HTTP/1.1 server of `fer-cl serve`, on POSIX sockets.
         .target(name: "FERServe"),
+        // Face detection with OpenCV's Haar cascades, and detect-crop-classify (predict, serve).
+        .target(name: "FERFaces", dependencies: ["FERCore", "FERData", "FERModel", "FERTrain"]),
         .target(name: "Verification", dependencies: ["FERCore", "FERModel", "ReferenceBackend", "OpenCLBackend"]),
         .executableTarget(
             name: "fer-cl",
-            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification", "FERData", "FERTrain", "FERReport", "FERServe"],
+            dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "FERModel", "Verification", "FERData", "FERTrain", "FERReport", "FERServe", "FERFaces"],
             // The CLI is single-threaded top-level code that touches C's stdout; Swift 5 mode
             // spares it actor annotations that would say nothing.
             swiftSettings: [.swiftLanguageMode(.v5)]
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "FERDataTests", dependencies: ["FERCore", "FERData"]),
         .testTarget(name: "ReferenceBackendTests", dependencies: ["FERCore", "ReferenceBackend"]),
         .testTarget(name: "OpenCLBackendTests", dependencies: ["FERCore", "ReferenceBackend", "OpenCLBackend", "Verification"]),
+        .testTarget(name: "FERFacesTests", dependencies: ["FERCore", "FERData", "FERFaces", "ReferenceBackend", "OpenCLBackend"]),
         .testTarget(name: "FERModelTests", dependencies: ["FERCore", "FERModel", "ReferenceBackend", "Verification"]),
     ]
 )

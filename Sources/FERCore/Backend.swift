@@ -149,6 +149,12 @@ public protocol Backend: AnyObject {
     /// Part 2, as torch.nn.utils.clip_grad_norm_: gradient *= min(1, maxNorm / (sqrt(sumOfSquares[0]) + 1e-6)).
     /// The norm never leaves the device, so clipping costs no host sync.
     func clipByNorm(gradient: Tensor, sumOfSquares: Tensor, maxNorm: Float) throws
+
+    // MARK: face detection
+    /// Evaluates a Haar cascade of stumps at every window position of one scale, as OpenCV's
+    /// `CascadeClassifier::runAt` does (HaarScanGeometry states the layouts and the result code).
+    func haarCascadeScan(_ g: HaarScanGeometry, integral: Tensor, squaredIntegral: Tensor, features: Tensor,
+                         stumps: Tensor, stages: Tensor, result: Tensor) throws
 }
 
 extension Backend {

@@ -33,4 +33,5 @@ public enum Op: String, CaseIterable, Sendable {
     case emaUpdate = "ema_update"
     case squaredNormAdd = "squared_norm_add"
     case clipByNorm = "clip_by_norm"
+    case haarCascadeScan = "haar_cascade_scan"
 }

@@ -23,7 +23,8 @@ public enum DatasetLocation: Sendable, Equatable {
             throw DataError(.pathNotFound, path: path, reason: "no such file or folder")
         case .file:
             // A file must be the CSV; anything else gets named rather than parsed as one.
-            if let kind = FileKind.of(path: path), kind != .text {
+            // Unknown bytes and empty files go on to the CSV reader, whose messages are more precise.
+            if let kind = FileKind.of(path: path), ![.text, .unknown, .empty].contains(kind) {
                 throw DataError(.unrecognizedLayout, path: path, reason:
                     "this is \(kind.description), not FER-2013 data: --data takes the image folders (train/, test/), "
                         + "a folder of class folders, or Kaggle's fer2013.csv")

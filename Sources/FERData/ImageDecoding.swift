@@ -29,6 +29,7 @@ public enum ImageFormat: String, Sendable {
 
 /// Decodes a JPEG or PNG to grayscale at its own size.
 ///
+/// JPEGs are turned upright as their EXIF orientation tag says.
 /// Colour images become BT.601 luma (0.299 R + 0.587 G + 0.114 B), which is what
 /// FER-2013's own grayscale images were made with, whichever container they arrive in.
 /// `path` is only used to name the file in errors.
@@ -80,7 +81,10 @@ public func decodeGrayImage(_ bytes: [UInt8], path: String) throws(DataError) ->
     defer { free(pixelsPointer) }
     let w = Int(width), h = Int(height)
     guard w > 0 && h > 0 else { throw DataError(.notAnImage, path: path, reason: "\(name) has zero size") }
-    return GrayImage(width: w, height: h, pixels: Array(UnsafeBufferPointer(start: pixelsPointer, count: w * h)))
+    let image = GrayImage(width: w, height: h, pixels: Array(UnsafeBufferPointer(start: pixelsPointer, count: w * h)))
+    // A camera's JPEG is stored as the sensor saw it; EXIF says how to turn it upright.
+    if format == .jpeg, let orientation = ExifOrientation.of(jpeg: bytes), orientation != 1 { return image.oriented(orientation) }
+    return image
 }
 
 /// Reads and decodes an image file to grayscale at its own size.

@@ -308,6 +308,8 @@ public struct OpChecks {
                     try b.sgdStep(h, parameter: t["parameter"]!, gradient: t["gradient"]!, momentumBuffer: t["momentumBuffer"]!)
                 }
             }
+        case .haarCascadeScan:
+            return try haarCascadeComparisons(label)
         }
     }
 

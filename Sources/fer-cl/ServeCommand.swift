@@ -1,5 +1,6 @@
 import FERData
 import FERServe
+import FERFaces
 import Foundation
 
 /// Set by SIGINT/SIGTERM while serving; the accept loop checks it every 200 ms.
@@ -15,6 +16,8 @@ struct ServeCommand: Command {
         .value("host", "ADDRESS", "IPv4 address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)."),
         .value("max-connections", "N", "Connections served at once; more get 503 (default 32)."),
         .value("timeout", "S", "Seconds a client has to send its whole request; slower ones get 408 (default 10)."),
+        .value("cascade", "FILE", "OpenCV Haar cascade XML for face detection (default \(HaarCascade.defaultPath), from apt-get install opencv-data)."),
+        .flag("no-detect", "Take every posted image as one face crop, without face detection."),
         BackendChoice.deviceOption,
         BackendChoice.kernelsOption,
     ]
@@ -42,7 +45,10 @@ struct ServeCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let analyzer = try FaceAnalyzer(model: URL(fileURLWithPath: modelPath), backend: try BackendChoice.make(arguments))
+        let cascade = arguments.flag("no-detect") ? nil : try HaarCascade(contentsOfFile: arguments.string("cascade") ?? HaarCascade.defaultPath)
+        let analyzer = ServedFaces(analyzer: try FaceAnalyzer(modelPath: modelPath, cascade: cascade, backend: try BackendChoice.make(arguments)))
+        printError(cascade == nil ? "face detection off (--no-detect): every image is one face"
+                                  : "faces found with \(arguments.string("cascade") ?? HaarCascade.defaultPath)")
         let routes = ServeRoutes(analyzer: analyzer)
         let server = try HTTPServer(host: host, port: port, limits: limits) { routes.respond(to: $0) }
         for signalNumber in [SIGINT, SIGTERM] { signal(signalNumber) { _ in serveStopRequested = 1 } }
@@ -59,9 +65,9 @@ struct ServeCommand: Command {
 
 /// The server's two routes: the embedded page and /predict. Nothing else, and no file access.
 struct ServeRoutes: Sendable {
-    let analyzer: FaceAnalyzer
+    let analyzer: ServedFaces
 
-    struct Prediction: Encodable { let width: Int; let height: Int; let faces: [FaceAnalyzer.Face]; let milliseconds: Double }
+    struct Prediction: Encodable { let width: Int; let height: Int; let faces: [ServedFaces.Face]; let milliseconds: Double }
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
         switch (request.method, request.path) {

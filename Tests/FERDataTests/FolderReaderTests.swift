@@ -121,7 +121,7 @@ struct FolderReaderTests {
         #expect(train.report.skipped == 3)
         #expect(train.report.messages.count == 3)
         #expect(train.report.messages[0].contains("img0-truncated.png: truncated PNG"))
-        #expect(train.report.messages[1].contains("notes.txt: not an image"))
+        #expect(train.report.messages[1].contains("notes.txt: this is a text file, not an image"))
         #expect(train.report.messages[2].contains("nested: is a directory"))
     }
 

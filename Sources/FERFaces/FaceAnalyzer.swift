@@ -1,0 +1,111 @@
+import FERCore
+import FERData
+import FERModel
+import FERTrain
+import Foundation
+
+/// One face of an analysed image: where it is, how sure the detector is, and the model's
+/// probability for each emotion (FER-2013 class order, `EmotionClass.allCases`).
+public struct AnalyzedFace: Sendable {
+    public var box: FaceBox
+    /// Window hits grouped into this box (OpenCV's numDetections); nil when detection was off.
+    public var neighbors: Int?
+    public var probabilities: [Double]
+    public var logits: [Float]
+
+    /// The `k` most probable emotions, most probable first.
+    public func top(_ k: Int) -> [(emotion: EmotionClass, probability: Double)] {
+        probabilities.enumerated().sorted { $0.element > $1.element }.prefix(k).map { (EmotionClass.allCases[$0.offset], $0.element) }
+    }
+}
+
+/// Detect, crop, classify: the one pipeline behind `fer-cl predict` (and `serve`'s /predict).
+/// Faces are found with the Haar cascade, each box is widened by `margin` of its size per
+/// side (the cascade boxes brows to mouth; FER-2013 crops include forehead and chin), cut
+/// out with edge pixels repeated where the widened box leaves the image, shrunk to 48x48 as
+/// training images are (`GrayImage.resized`), normalised with the model's normalisation and
+/// classified in batches of exactly `batchSize` (padded), so no program is compiled per face count.
+public final class FaceAnalyzer {
+    public let backend: Backend
+    public let network: Network
+    public let normalization: Normalization
+    public let detector: FaceDetector?
+    public var parameters: DetectionParameters
+    public var margin: Double
+    public let batchSize: Int
+    private let input: Tensor
+
+    public static let defaultMargin = 0.15
+
+    /// - Parameters:
+    ///   - cascade: nil to classify whole images only (`classifyWhole`).
+    public init(modelPath: String, cascade: HaarCascade?, backend: Backend, parameters: DetectionParameters = DetectionParameters(),
+                margin: Double = defaultMargin, batchSize: Int = 8) throws {
+        self.backend = backend
+        (network, normalization, _) = try ModelFile.open(URL(fileURLWithPath: modelPath), on: backend)
+        detector = try cascade.map { try FaceDetector(cascade: $0, backend: backend) }
+        self.parameters = parameters
+        self.margin = margin
+        self.batchSize = batchSize
+        input = try backend.makeTensor([batchSize, Dataset.side, Dataset.side, 1], .float32)
+    }
+
+    /// The faces of `image`, in the detector's order (none when it finds none).
+    public func analyze(_ image: GrayImage) throws -> [AnalyzedFace] {
+        guard let detector else { return try classifyWhole([image]) }
+        let detections = try detector.detect(image, parameters)
+        let crops = detections.map { crop(image, $0.box) }
+        return zip(detections, try classify(crops)).map { detection, scored in
+            AnalyzedFace(box: detection.box, neighbors: detection.neighbors, probabilities: scored.probabilities, logits: scored.logits)
+        }
+    }
+
+    /// Each image taken as one face crop (inputs that already are faces: `--no-detect`).
+    public func classifyWhole(_ images: [GrayImage]) throws -> [AnalyzedFace] {
+        let scored = try classify(images.map { $0.resized(width: Dataset.side, height: Dataset.side) })
+        return zip(images, scored).map { image, s in
+            AnalyzedFace(box: FaceBox(x: 0, y: 0, width: image.width, height: image.height), neighbors: nil,
+                         probabilities: s.probabilities, logits: s.logits)
+        }
+    }
+
+    /// The 48x48 crop of a detection, widened by the margin.
+    public func crop(_ image: GrayImage, _ box: FaceBox) -> GrayImage {
+        let grow = Int((Double(box.width) * margin).rounded())
+        let side = box.width + 2 * grow, x0 = box.x - grow, y0 = box.y - grow
+        var pixels = [UInt8](repeating: 0, count: side * side)
+        for y in 0..<side {
+            let sy = min(max(y0 + y, 0), image.height - 1)
+            for x in 0..<side { pixels[y * side + x] = image.pixels[sy * image.width + min(max(x0 + x, 0), image.width - 1)] }
+        }
+        return GrayImage(width: side, height: side, pixels: pixels).resized(width: Dataset.side, height: Dataset.side)
+    }
+
+    /// 48x48 images through the network, `batchSize` at a time.
+    func classify(_ faces: [GrayImage]) throws -> [(probabilities: [Double], logits: [Float])] {
+        var results: [(probabilities: [Double], logits: [Float])] = []
+        let pixelsPerFace = Dataset.side * Dataset.side
+        var start = 0
+        while start < faces.count {
+            let chunk = faces[start..<min(start + batchSize, faces.count)]
+            var values = [Float](repeating: 0, count: batchSize * pixelsPerFace)
+            for (row, face) in chunk.enumerated() {
+                for (i, p) in face.pixels.enumerated() {
+                    values[row * pixelsPerFace + i] = (Float(p) * normalization.scale - normalization.mean) / normalization.std
+                }
+            }
+            try backend.upload(values, to: input)
+            let logits = try backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
+            let k = network.classes
+            for row in 0..<chunk.count {
+                let scores = Array(logits[(row * k)..<((row + 1) * k)])
+                let top = Double(scores.max()!)
+                let exps = scores.map { exp(Double($0) - top) }
+                let total = exps.reduce(0, +)
+                results.append((exps.map { $0 / total }, scores))
+            }
+            start += batchSize
+        }
+        return results
+    }
+}

@@ -1,0 +1,127 @@
+import FERCore
+import FERData
+
+/// The parameters of `detectMultiScale`, with OpenCV's names and meanings.
+public struct DetectionParameters: Hashable, Sendable {
+    /// Each scale's window is this much larger than the last (> 1).
+    public var scaleFactor: Double
+    /// A detection needs more than this many overlapping window hits (0: every raw hit, ungrouped).
+    public var minNeighbors: Int
+    /// Windows smaller than this many pixels (width and height) are not tried.
+    public var minSize: Int
+    /// Windows larger than this are not tried; nil: up to the whole image.
+    public var maxSize: Int?
+
+    public init(scaleFactor: Double = 1.1, minNeighbors: Int = 3, minSize: Int = 30, maxSize: Int? = nil) {
+        self.scaleFactor = scaleFactor; self.minNeighbors = minNeighbors; self.minSize = minSize; self.maxSize = maxSize
+    }
+}
+
+/// A face found in an image: its box and the number of window hits grouped into it (the
+/// detection score OpenCV returns as `numDetections`).
+public struct Detection: Hashable, Sendable {
+    public var box: FaceBox
+    public var neighbors: Int
+}
+
+/// Viola-Jones face detection as OpenCV's `CascadeClassifier::detectMultiScale` does it for
+/// new-format Haar cascades: the image is shrunk once per scale (bit-exact bilinear), every
+/// window position of each scale is evaluated by `Backend.haarCascadeScan`, the hits are
+/// walked in OpenCV's order (a position after a first-stage rejection is skipped) and
+/// grouped by `RectangleGrouping`. The cascade's tables are uploaded once.
+public final class FaceDetector {
+    public let cascade: HaarCascade
+    public let backend: Backend
+    let features, stumps, stages: Tensor
+    /// Per scaled size, the tensors of one scan, reused across images of the same size (video frames).
+    private var buffers: [[Int]: (sum: Tensor, squares: Tensor, result: Tensor)] = [:]
+
+    public init(cascade: HaarCascade, backend: Backend) throws {
+        self.cascade = cascade
+        self.backend = backend
+        features = try backend.tensor(cascade.features, [cascade.featureCount, 3, 5])
+        stumps = try backend.tensor(cascade.stumps, [cascade.stumpCount, 4])
+        stages = try backend.tensor(cascade.stages, [cascade.stageCount, 2])
+    }
+
+    /// One scale of the scan: the factor, the shrunken image's size and the window step.
+    public struct Scale: Hashable, Sendable {
+        public var factor: Float
+        public var width, height: Int
+        public var step: Int
+    }
+
+    /// The scales OpenCV tries for an image of this size (detectMultiScaleNoGrouping and
+    /// FeatureEvaluator::updateScaleData, with their float and double roundings).
+    public func scales(width: Int, height: Int, _ p: DetectionParameters) -> [Scale] {
+        let w = cascade.windowWidth, h = cascade.windowHeight
+        guard width >= w, height >= h, p.scaleFactor > 1 else { return [] }
+        var all: [Float] = []
+        var factor = 1.0
+        while Int((Double(w) * factor).rounded(.toNearestOrEven)) <= width && Int((Double(h) * factor).rounded(.toNearestOrEven)) <= height {
+            all.append(Float(factor))
+            factor *= p.scaleFactor
+        }
+        var result: [Scale] = []
+        for f in all {
+            let windowWidth = Int((Float(w) * f).rounded(.toNearestOrEven)), windowHeight = Int((Float(h) * f).rounded(.toNearestOrEven))
+            if let maxSize = p.maxSize, windowWidth > maxSize || windowHeight > maxSize { break }
+            if windowWidth < p.minSize || windowHeight < p.minSize { continue }
+            result.append(Scale(factor: f, width: Int((Float(width) / f).rounded(.toNearestOrEven)),
+                                height: Int((Float(height) / f).rounded(.toNearestOrEven)), step: f >= 2 ? 1 : 2))
+        }
+        return result
+    }
+
+    /// The geometry of one scale's scan.
+    public func geometry(_ s: Scale) -> HaarScanGeometry {
+        HaarScanGeometry(windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight, imageWidth: s.width, imageHeight: s.height,
+                         step: s.step, featureCount: cascade.featureCount, stumpCount: cascade.stumpCount, stageCount: cascade.stageCount)
+    }
+
+    /// Every window hit before grouping, in OpenCV's scan order, in image pixels.
+    public func candidates(_ image: GrayImage, _ p: DetectionParameters) throws -> [FaceBox] {
+        let scales = scales(width: image.width, height: image.height, p)
+        var results: [Tensor] = []
+        for s in scales {
+            let g = geometry(s)
+            let scaled = ExactBilinear.resize(image.pixels, width: image.width, height: image.height, toWidth: s.width, height: s.height)
+            let integrals = IntegralImages(pixels: scaled, width: s.width, height: s.height)
+            let key = [s.width, s.height, s.step]
+            let tensors = try buffers[key] ?? (try backend.makeTensor([g.integralCount], .int32), try backend.makeTensor([g.integralCount], .int32),
+                                               try backend.makeTensor([g.resultCount], .int32))
+            buffers[key] = tensors
+            try backend.upload(integrals.sum, to: tensors.sum)
+            try backend.upload(integrals.squares, to: tensors.squares)
+            try backend.haarCascadeScan(g, integral: tensors.sum, squaredIntegral: tensors.squares, features: features, stumps: stumps,
+                                        stages: stages, result: tensors.result)
+            results.append(tensors.result)
+        }
+        var boxes: [FaceBox] = []
+        for (s, tensor) in zip(scales, results) {
+            let g = geometry(s)
+            let codes = try backend.ints(tensor)
+            let windowWidth = Int((Float(cascade.windowWidth) * s.factor).rounded(.toNearestOrEven))
+            let windowHeight = Int((Float(cascade.windowHeight) * s.factor).rounded(.toNearestOrEven))
+            for row in 0..<g.rows {
+                var column = 0
+                while column < g.columns {
+                    let code = codes[row * g.columns + column]
+                    if code > 0 {
+                        boxes.append(FaceBox(x: Int((Float(column * s.step) * s.factor).rounded(.toNearestOrEven)),
+                                             y: Int((Float(row * s.step) * s.factor).rounded(.toNearestOrEven)),
+                                             width: windowWidth, height: windowHeight))
+                    }
+                    // OpenCV's scan steps over the next position after a first-stage rejection.
+                    column += code == 0 ? 2 : 1
+                }
+            }
+        }
+        return boxes
+    }
+
+    /// The faces of `image`, grouped as OpenCV groups them.
+    public func detect(_ image: GrayImage, _ p: DetectionParameters = DetectionParameters()) throws -> [Detection] {
+        RectangleGrouping.group(try candidates(image, p), minNeighbors: p.minNeighbors).map { Detection(box: $0.box, neighbors: $0.neighbors) }
+    }
+}

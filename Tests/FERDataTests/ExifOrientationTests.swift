@@ -1,0 +1,33 @@
+import FERData
+import Testing
+
+/// EXIF orientation: a JPEG with an orientation tag decodes turned upright.
+@Suite("EXIF orientation")
+struct ExifOrientationTests {
+    /// `jpeg` with an APP1 EXIF segment (big- or little-endian TIFF) holding orientation `o`, inserted after SOI.
+    static func withOrientation(_ jpeg: [UInt8], _ o: UInt8, littleEndian: Bool) -> [UInt8] {
+        let tiff: [UInt8] = littleEndian
+            ? [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, o, 0, 0, 0, 0, 0, 0, 0]
+            : [0x4D, 0x4D, 0, 0x2A, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0]
+        let body = Array("Exif\0\0".utf8) + tiff
+        let length = body.count + 2
+        return [0xFF, 0xD8, 0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + body + jpeg.dropFirst(2)
+    }
+
+    @Test(arguments: [true, false])
+    func portraitIsTurnedUpright(littleEndian: Bool) throws {
+        // 16x8: left half dark, right half bright, so a turn is visible after JPEG's losses.
+        let pixels = (0..<(16 * 8)).map { UInt8($0 % 16 < 8 ? 20 : 230) }
+        let jpeg = try encodeJPEG(gray: pixels, width: 16, height: 8, quality: 95)
+        let plain = try decodeGrayImage(jpeg, path: "plain.jpg")
+        #expect(plain.width == 16 && plain.height == 8)
+        for o in 1...8 {
+            let turned = try decodeGrayImage(Self.withOrientation(jpeg, UInt8(o), littleEndian: littleEndian), path: "exif.jpg")
+            #expect(turned == plain.oriented(o), "orientation \(o)")
+        }
+        // 6: a quarter turn clockwise, so the stored left (dark) half ends on top.
+        let six = try decodeGrayImage(Self.withOrientation(jpeg, 6, littleEndian: littleEndian), path: "exif.jpg")
+        #expect(six.width == 8 && six.height == 16)
+        #expect(six.pixels[0] < 100 && six.pixels[15 * 8] > 150)
+    }
+}
