@@ -26,17 +26,16 @@ public struct TrainingState: Codable, Equatable, Sendable {
     /// Fields added after a checkpoint was written take their defaults, so it still resumes.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        func read<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
         let d = TrainingState()
-        epoch = try read(.epoch, d.epoch)
-        batchInEpoch = try read(.batchInEpoch, d.batchInEpoch)
-        step = try read(.step, d.step)
-        epochLossSum = try read(.epochLossSum, d.epochLossSum)
-        epochCorrect = try read(.epochCorrect, d.epochCorrect)
-        epochSeen = try read(.epochSeen, d.epochSeen)
-        bestValidationAccuracy = try read(.bestValidationAccuracy, d.bestValidationAccuracy)
-        bestEpoch = try read(.bestEpoch, d.bestEpoch)
-        plateau = try read(.plateau, d.plateau)
+        epoch = try c.value(.epoch, or: d.epoch)
+        batchInEpoch = try c.value(.batchInEpoch, or: d.batchInEpoch)
+        step = try c.value(.step, or: d.step)
+        epochLossSum = try c.value(.epochLossSum, or: d.epochLossSum)
+        epochCorrect = try c.value(.epochCorrect, or: d.epochCorrect)
+        epochSeen = try c.value(.epochSeen, or: d.epochSeen)
+        bestValidationAccuracy = try c.value(.bestValidationAccuracy, or: d.bestValidationAccuracy)
+        bestEpoch = try c.value(.bestEpoch, or: d.bestEpoch)
+        plateau = try c.value(.plateau, or: d.plateau)
     }
 
     enum CodingKeys: String, CodingKey {
