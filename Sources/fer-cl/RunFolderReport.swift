@@ -12,7 +12,7 @@ enum RunFolderReport {
     static let reportFile = "report.html"
 
     /// Never fails the run: the model is already saved, so a problem here is a warning.
-    static func write(run: RunDirectory, backend: Backend, data: DataSelection) {
+    static func write(run: RunDirectory, backend: Backend, data: DataSelection, batch: Int) {
         do {
             let log = try RunLog(contentsOf: run.url)
             try Data(LearningCurves.svg([log]).utf8).write(to: run.url.appendingPathComponent(curvesFile), options: .atomic)
@@ -22,7 +22,7 @@ enum RunFolderReport {
                 let loaded = try loadDatasets(at: data.path, options: LoadOptions(skipBad: data.skipBad))
                 if let dataset = try? EvaluateCommand.scoredSplit(loaded, usage: nil) {
                     scored = try ModelScoring.score(model: run.model, data: dataset, describedAs: "\(dataset.source) (\(dataset.split), \(dataset.count) images)",
-                                                    on: backend, gallery: false).0
+                                                    on: backend, gallery: false, batch: batch).0
                     try scored?.write(into: run.url)
                 }
             } catch {

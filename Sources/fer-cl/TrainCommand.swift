@@ -179,7 +179,7 @@ struct TrainCommand: Command {
             printError("interrupted: checkpoint written to \(run.checkpoint.path); continue with `fer-cl train --resume --out \(run.url.path)`")
             return 130
         case .completed:
-            RunFolderReport.write(run: run, backend: backend, data: data)
+            RunFolderReport.write(run: run, backend: backend, data: data, batch: options.batch)
             let best = trainer.state.bestValidationAccuracy
             printError("done: final model \(run.model.path)" + (best >= 0 ? String(format: "; best validation accuracy %.2f%% (epoch %d) in %@",
                                                                                        best * 100, trainer.state.bestEpoch, run.best.path) : ""))
