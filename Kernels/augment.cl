@@ -16,7 +16,8 @@ __kernel void augment_batch(__global const uchar *images, __global const int *la
                             int B, int N, int H, int W, ulong seed, ulong epoch,
                             float flip_probability, float min_rotation, float max_rotation,
                             float min_scale, float max_scale, float max_translation, int crop_padding,
-                            float pixel_scale, float mean, float std_dev, float erasing_probability) {
+                            float pixel_scale, float mean, float std_dev, float erasing_probability,
+                            int view_offset_x, int view_offset_y) {
     const int row = get_global_id(0);
     if (row >= B * H) return;
     const int b = row / H, oy = row % H;
@@ -46,7 +47,7 @@ __kernel void augment_batch(__global const uchar *images, __global const int *la
         float sx = (cosine * qx + sine * qy) / scale - tx + center_x;
         const float sy = (-sine * qx + cosine * qy) / scale - ty + center_y;
         if (flip) sx = (float)(W - 1) - sx;
-        const float fx = sx + (float)crop_x, fy = sy + (float)crop_y;
+        const float fx = sx + (float)(crop_x + view_offset_x), fy = sy + (float)(crop_y + view_offset_y);
         const float x0f = floor(fx), y0f = floor(fy);
         const int x0 = (int)x0f, y0 = (int)y0f;
         const float wx = fx - x0f, wy = fy - y0f;

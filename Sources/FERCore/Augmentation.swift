@@ -7,6 +7,7 @@
 ///     s = R(-angle) (p - c) / scale - t + c          (affine: rotation, scale, translation)
 ///     s.x = (w - 1) - s.x                            if flipped
 ///     s += (cropX, cropY)                            (random crop from a zero-padded image)
+///     s += (viewOffsetX, viewOffsetY)                (a fixed view: test-time ten-crop)
 /// sampled bilinearly with zeros outside the image, then normalised:
 ///     out = (pixel * pixelScale - mean) / std.
 /// Random erasing (Zhong et al. 2020) then sets a rectangle of the output to 0 with probability
@@ -46,6 +47,10 @@ public struct AugmentParameters: Hashable, Sendable {
     public var cropPadding: Int = 0
     /// Probability that a random rectangle of the image is erased (set to 0 after normalisation).
     public var erasingProbability: Float = 0
+    /// A fixed shift of the sampled window, the same for every image: the views of test-time
+    /// ten-crop (the corners and centre of the image padded as training cropped it).
+    public var viewOffsetX = 0
+    public var viewOffsetY = 0
     public var pixelScale: Float = 1.0 / 255.0
     public var mean: Float = 0
     public var std: Float = 1
@@ -62,7 +67,7 @@ public struct AugmentParameters: Hashable, Sendable {
     public func validate(op: String) throws {
         guard batch > 0, firstIndex >= 0, imageCount > 0, height > 0, width > 0, std > 0, minScale > 0, maxScale >= minScale,
               maxRotation >= minRotation, maxTranslation >= 0, cropPadding >= 0, (0...1).contains(flipProbability),
-              (0...1).contains(erasingProbability) else {
+              (0...1).contains(erasingProbability), abs(viewOffsetX) < width, abs(viewOffsetY) < height else {
             throw BackendError.invalidArgument(op: op, reason: "invalid augmentation parameters \(self)")
         }
     }

@@ -56,6 +56,41 @@ public enum TestTimeAugmentation: String, Sendable, CaseIterable {
     case none
     /// The image and its mirror image (faces are nearly symmetric; training with --flip teaches both).
     case flip
+    /// Ten crops: the corners and the centre of the image zero-padded by the model's training
+    /// `--crop-padding` P (the window shifted by (±P, ±P) and (0, 0)), each also mirrored; the
+    /// views stay inside what training showed the network. fer-cl's models see 48x48 windows of
+    /// the padded 56x56 image, where the literature crops 40-44 pixels out of 48 (same shifts,
+    /// zeros at the border instead of a smaller input).
+    case tenCrop = "ten-crop"
+
+    /// The views of each image, from the plain (normalise-only) parameters.
+    public func views(of plain: AugmentParameters, trainingCropPadding: Int?) throws -> [AugmentParameters] {
+        var mirrored = plain
+        mirrored.flipProbability = 1
+        switch self {
+        case .none: return [plain]
+        case .flip: return [plain, mirrored]
+        case .tenCrop:
+            guard let padding = trainingCropPadding, padding > 0 else { throw TestTimeAugmentationError.noTrainingCrops }
+            return [(0, 0), (-padding, -padding), (padding, -padding), (-padding, padding), (padding, padding)].flatMap { dx, dy in
+                [plain, mirrored].map { view in
+                    var shifted = view
+                    shifted.viewOffsetX = dx
+                    shifted.viewOffsetY = dy
+                    return shifted
+                }
+            }
+        }
+    }
+}
+
+public enum TestTimeAugmentationError: Error, CustomStringConvertible {
+    case noTrainingCrops
+
+    public var description: String {
+        "--tta ten-crop takes its crops at the offsets the model was trained with, and this model was trained without "
+            + "--crop-padding (or by an earlier fer-cl, which did not record it); use --tta flip"
+    }
 }
 
 /// Runs a network in inference mode over a dataset in batches; no augmentation unless
@@ -78,9 +113,7 @@ public struct Evaluator {
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         var lossSum = 0.0
         let plain = normalization.plainBatch(batch: 1, imageCount: max(data.count, 1))
-        var mirrored = plain
-        mirrored.flipProbability = 1
-        let views = testTimeAugmentation == .flip ? [plain, mirrored] : [plain]
+        let views = try testTimeAugmentation.views(of: plain, trainingCropPadding: normalization.trainingCropPadding)
         let all = (0..<Int32(data.count)).map { $0 }
         var start = 0
         while start < data.count {

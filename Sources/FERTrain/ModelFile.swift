@@ -8,12 +8,24 @@ public struct Normalization: Codable, Equatable, Sendable {
     public var scale: Float
     public var mean: Float
     public var std: Float
+    /// The `--crop-padding` the model was trained with (nil: none, or a file from before this
+    /// was recorded): test-time ten-crop takes its views at these offsets.
+    public var trainingCropPadding: Int?
 
-    public init(scale: Float = 1.0 / 255.0, mean: Float = 0, std: Float = 1) {
-        self.scale = scale; self.mean = mean; self.std = std
+    public init(scale: Float = 1.0 / 255.0, mean: Float = 0, std: Float = 1, trainingCropPadding: Int? = nil) {
+        self.scale = scale; self.mean = mean; self.std = std; self.trainingCropPadding = trainingCropPadding
     }
 
-    public var json: String { "{\"mean\":\(mean),\"scale\":\(scale),\"std\":\(std)}" }
+    /// Without a crop padding the text is what fer-cl 0.2 wrote, so those files stay byte-identical.
+    public var json: String {
+        "{\"mean\":\(mean),\"scale\":\(scale),\"std\":\(std)"
+            + (trainingCropPadding.map { ",\"training_crop_padding\":\($0)" } ?? "") + "}"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scale, mean, std
+        case trainingCropPadding = "training_crop_padding"
+    }
 
     /// Gathering without augmentation, normalised this way: how evaluation and prediction
     /// turn stored images into network input (training adds its augmentation on top).

@@ -118,7 +118,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
              labelSmoothing, weightAverageDecay, gradientClipNorm, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
     }
 
-    public var normalization: Normalization { Normalization(scale: 1.0 / 255.0, mean: mean, std: std) }
+    public var normalization: Normalization {
+        Normalization(scale: 1.0 / 255.0, mean: mean, std: std, trainingCropPadding: cropPadding > 0 ? cropPadding : nil)
+    }
 
     public func augmentation(batch: Int, imageCount: Int, epoch: Int) -> AugmentParameters {
         var p = normalization.plainBatch(batch: batch, imageCount: imageCount, seed: seed, epoch: UInt64(epoch))

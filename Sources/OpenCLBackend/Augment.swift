@@ -15,6 +15,7 @@ extension OpenCLBackend {
                    [source, allLabels, index, .int(p.firstIndex), y, batchLabels, .int(p.batch), .int(p.imageCount), .int(p.height), .int(p.width),
                     .ulong(p.seed), .ulong(p.epoch), .float(p.flipProbability), .float(p.minRotation), .float(p.maxRotation),
                     .float(p.minScale), .float(p.maxScale), .float(p.maxTranslation), .int(p.cropPadding),
-                    .float(p.pixelScale), .float(p.mean), .float(p.std), .float(p.erasingProbability)])
+                    .float(p.pixelScale), .float(p.mean), .float(p.std), .float(p.erasingProbability),
+                    .int(p.viewOffsetX), .int(p.viewOffsetY)])
     }
 }

@@ -40,7 +40,7 @@ extension ReferenceBackend {
                     var sx = (cosine * qx + sine * qy) / d.scale - d.tx + centerX
                     let sy = (-sine * qx + cosine * qy) / d.scale - d.ty + centerY
                     if d.flip { sx = Float(p.width - 1) - sx }
-                    let fx = sx + Float(d.cropX), fy = sy + Float(d.cropY)
+                    let fx = sx + Float(d.cropX + p.viewOffsetX), fy = sy + Float(d.cropY + p.viewOffsetY)
                     let x0 = Int(floorf(fx)), y0 = Int(floorf(fy))
                     let wx = fx - Float(x0), wy = fy - Float(y0)
                     let top = pixel(x0, y0) * (1 - wx) + pixel(x0 + 1, y0) * wx

@@ -330,7 +330,11 @@ public struct OpChecks {
         augmented.firstIndex = 2
         var erased = augmented
         erased.erasingProbability = 0.7
-        return [("gather+normalise", plain), ("flip+affine+crop", augmented), ("flip+affine+crop+erase", erased)]
+        var view = plain
+        view.flipProbability = 1
+        view.viewOffsetX = 3; view.viewOffsetY = -2
+        return [("gather+normalise", plain), ("flip+affine+crop", augmented), ("flip+affine+crop+erase", erased),
+                ("fixed view (ten-crop)", view)]
     }
 
     /// Per-channel mean and 1/sqrt(var + eps) of a [rows, channels] input, as the forward pass saves them.

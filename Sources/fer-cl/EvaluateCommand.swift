@@ -13,7 +13,8 @@ struct EvaluateCommand: Command {
         .flag("json", "Write the results as JSON to standard output."),
         .value("confusion", "FILE.svg", "Also write the confusion matrix as an SVG heatmap."),
         .value("batch", "N", "Evaluation batch size (default 256)."),
-        .value("tta", "MODE", "Test-time augmentation: none (default) or flip (average the image's and its mirror image's probabilities)."),
+        .value("tta", "MODE", "Test-time augmentation: none (default), flip (average the image's and its mirror image's probabilities) or ten-crop (the corners and centre of the image padded by the model's training --crop-padding, and their mirror images)."),
+        .value("crop-padding", "PX", "Ten-crop's offsets for a model file that does not record its training --crop-padding (written before fer-cl 0.3)."),
         BackendChoice.deviceOption,
         DataChoice.skipBadOption,
         BackendChoice.kernelsOption,
@@ -30,14 +31,21 @@ struct EvaluateCommand: Command {
 
     func run() throws -> Int32 {
         let backend = try BackendChoice.make(arguments)
-        let (network, normalization, _) = try ModelFile.open(URL(fileURLWithPath: modelPath), on: backend)
+        let (network, recordedNormalization, _) = try ModelFile.open(URL(fileURLWithPath: modelPath), on: backend)
         let loaded = try DataChoice.load(arguments)
         let dataset = try Self.scoredSplit(loaded, usage: arguments.string("usage"))
+        var normalization = recordedNormalization
+        if let padding = try arguments.optionalInt("crop-padding", range: 1...24) {
+            if let recorded = normalization.trainingCropPadding, recorded != padding {
+                throw UsageError(message: "--crop-padding \(padding) differs from the \(recorded) the model records it was trained with", command: Self.name)
+            }
+            normalization.trainingCropPadding = padding
+        }
         var evaluator = Evaluator(network: network, normalization: normalization)
         evaluator.batch = try arguments.int("batch", default: 256, range: 1...65_536)
         if let mode = arguments.string("tta") {
             guard let tta = TestTimeAugmentation(rawValue: mode) else {
-                throw UsageError(message: "--tta must be none or flip, got '\(mode)'", command: Self.name)
+                throw UsageError(message: "--tta must be \(TestTimeAugmentation.allCases.map(\.rawValue).joined(separator: ", ")), got '\(mode)'", command: Self.name)
             }
             evaluator.testTimeAugmentation = tta
         }

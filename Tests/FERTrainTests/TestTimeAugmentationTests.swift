@@ -38,4 +38,37 @@ struct TestTimeAugmentationTests {
         #expect(flip.confusion == flipMirror.confusion)
         #expect(abs(flip.loss - plain.loss) > 1e-6)
     }
+
+    /// Ten-crop's view set is closed under mirroring (corners at -P and +P, each mirrored), so it
+    /// too scores a dataset and its mirror alike; its shifted views change the score of flip.
+    @Test func tenCropScoresAnImageAndItsMirrorAlikeAndDiffersFromFlip() throws {
+        let backend = ReferenceBackend()
+        let network = try ResumeTests.tinyNetwork(backend)
+        try network.initialize(seed: 9)
+        var generator = PhiloxGenerator(seed: 8)
+        let slanted = Dataset(images: (0..<10 * 2304).map { i in UInt8((i % 48) * 5 + Int(generator.next() % 16)) },
+                              labels: (0..<10).map { Int32($0 % 7) }, split: .test, source: "slanted")
+        var options = TrainingOptions()
+        options.cropPadding = 3
+        var evaluator = Evaluator(network: network, normalization: options.normalization)
+        evaluator.batch = 4
+        evaluator.testTimeAugmentation = .flip
+        let flip = try evaluator.evaluate(try DeviceDataset(slanted, on: backend))
+        evaluator.testTimeAugmentation = .tenCrop
+        let tenCrop = try evaluator.evaluate(try DeviceDataset(slanted, on: backend))
+        let tenCropMirror = try evaluator.evaluate(try DeviceDataset(mirrored(slanted), on: backend))
+        #expect(abs(tenCrop.loss - tenCropMirror.loss) < 1e-9, "\(tenCrop.loss) vs \(tenCropMirror.loss)")
+        #expect(abs(tenCrop.loss - flip.loss) > 1e-6)
+    }
+
+    @Test func tenCropViewsAreTheCornersAndCentreOfTheTrainingPadding() throws {
+        let plain = TrainingOptions().normalization.plainBatch(batch: 1, imageCount: 1)
+        let views = try TestTimeAugmentation.tenCrop.views(of: plain, trainingCropPadding: 4)
+        #expect(views.count == 10)
+        let offsets = Set(views.map { "\($0.viewOffsetX),\($0.viewOffsetY),\($0.flipProbability)" })
+        #expect(offsets == Set(["0,0", "-4,-4", "4,-4", "-4,4", "4,4"].flatMap { ["\($0),0.0", "\($0),1.0"] }))
+        #expect(throws: TestTimeAugmentationError.self) {
+            try TestTimeAugmentation.tenCrop.views(of: plain, trainingCropPadding: nil)
+        }
+    }
 }

@@ -31,6 +31,14 @@ import Testing
         #expect(out.filter { $0 != 0 }.count == 1)
     }
 
+    /// A view offset (ten-crop) moves the sampled window by whole pixels: output (x, y) is input
+    /// (x + dx, y + dy), also after a flip, and a pixel pushed outside is gone.
+    @Test func viewOffsetShiftsTheWindow() throws {
+        #expect(brightest(try augment { $0.viewOffsetX = 4; $0.viewOffsetY = -3 }) == (6, 8, 1))
+        #expect(brightest(try augment { $0.viewOffsetX = -4; $0.flipProbability = 1 }) == (33, 5, 1))
+        #expect(try augment { $0.viewOffsetX = 11 }.allSatisfy { $0 == 0 })
+    }
+
     /// Erasing zeroes one rectangle of 9-28 pixels a side (0.2-0.6 of 48) on a bright image,
     /// over many images and epochs.
     @Test func erasingZeroesOneRectangleOfBoundedSize() throws {
