@@ -13,6 +13,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// The optimisers `--optimizer` names.
     public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, sgd }
 
+    /// The named recipe (`--recipe`) the run started from, if any; its options are in the fields.
+    public var recipe: String?
     public var architecture = "seed"
     public var epochs = 15
     public var batch = 64
@@ -76,6 +78,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = TrainingOptions()
+        recipe = try c.decodeIfPresent(String.self, forKey: .recipe)
         architecture = try c.value(.architecture, or: d.architecture)
         epochs = try c.value(.epochs, or: d.epochs)
         batch = try c.value(.batch, or: d.batch)
@@ -112,7 +115,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
+        case recipe, architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
              sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
              stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mean, std,
              labelSmoothing, weightAverageDecay, gradientClipNorm, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data

@@ -20,6 +20,8 @@ struct UsageError: Error, CustomStringConvertible {
 struct ParsedArguments {
     var values: [String: String] = [:]
     var flags: Set<String> = []
+    /// Flags given as `--flag=off`: they turn off what a recipe turned on (`--class-weights=off`).
+    var clearedFlags: Set<String> = []
     var positional: [String] = []
     let command: String
 
@@ -47,8 +49,11 @@ struct ParsedArguments {
                 throw UsageError(message: "unknown option --\(name)" + (guess.map { "; did you mean --\($0)?" } ?? ""), command: command)
             }
             if spec.valueName == nil {
-                guard inlineValue == nil else { throw UsageError(message: "--\(name) takes no value", command: command) }
-                flags.insert(name)
+                switch inlineValue {
+                case nil, "on": flags.insert(name); clearedFlags.remove(name)
+                case "off": clearedFlags.insert(name); flags.remove(name)
+                default: throw UsageError(message: "--\(name) is a switch: give it alone, or --\(name)=off to turn it off", command: command)
+                }
             } else if let inlineValue {
                 values[name] = inlineValue
             } else {

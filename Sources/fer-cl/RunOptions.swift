@@ -13,7 +13,7 @@ enum RunOptions {
 
     /// Each run-shaping option and its value in a set of options, as a user would type it.
     static let recorded: [(option: String, value: (TrainingOptions) -> String)] = [
-        ("model", { $0.architecture }), ("batch", { "\($0.batch)" }), ("lr", { "\($0.learningRate)" }),
+        ("recipe", { $0.recipe ?? "none" }), ("model", { $0.architecture }), ("batch", { "\($0.batch)" }), ("lr", { "\($0.learningRate)" }),
         ("weight-decay", { "\($0.weightDecay)" }), ("adamw", { flag($0.decoupledWeightDecay) }),
         ("optimizer", { $0.optimizer.rawValue }), ("momentum", { "\($0.momentum)" }), ("nesterov", { flag($0.nesterov) }),
         ("no-vector-decay", { flag($0.sparesVectorsFromDecay) }),
@@ -37,6 +37,7 @@ enum RunOptions {
     /// Data options are not applied here: they need the file system (`dataSelection`).
     static func apply(_ a: ParsedArguments, to options: inout TrainingOptions) throws {
         let command = TrainCommand.name
+        if let recipe = a.string("recipe") { options.recipe = try Recipes.named(recipe).name }
         if let model = a.string("model") { options.architecture = try Architecture.modelDescription(nameOrPath: model).name }
         options.epochs = try a.int("epochs", default: options.epochs, range: 1...100_000)
         options.batch = try a.int("batch", default: options.batch, range: 2...65_536)

@@ -14,6 +14,7 @@ struct TrainCommand: Command {
     static let usage = "[--data PATH] [--model seed] [--epochs 15] [--batch 64] [--lr 0.001] [--device D] [--seed 1] [--out runs/DATE-TIME] [--resume] ..."
     static let options: [OptionSpec] = [
         DataChoice.option("FER-2013: image folders (train/, test/), a class-folder split, or fer2013.csv. Default \(DataChoice.defaultDescription)."),
+        .value("recipe", "NAME", "A named recipe (seed, cpu-hour; listed below): its options, with those given on the command line overriding them."),
         .value("model", "NAME|FILE", "A built-in model (`fer-cl models`; default seed) or a JSON model description."),
         .value("epochs", "N", "Epochs (default 15); with --resume, the run's new total (extends a finished run)."),
         .value("batch", "N", "Batch size (default 64)."),
@@ -57,7 +58,8 @@ struct TrainCommand: Command {
         best.safetensors (best validation accuracy), model.safetensors (final), metrics.jsonl (a provenance \
         record, then one record per epoch; schema in the README). Ctrl-C finishes the current step, writes a checkpoint and exits 130. \
         Progress and messages go to standard error.
-        """
+
+        """ + Recipes.helpText
 
     let arguments: ParsedArguments
     /// The options this command line asks for: the seed recipe with what it gives applied.
@@ -66,9 +68,9 @@ struct TrainCommand: Command {
     /// The network a new run builds (a resumed run rebuilds its own from the checkpoint).
     let modelDescription: ModelDescription
 
-    init(_ arguments: ParsedArguments) throws {
-        self.arguments = arguments
-        let a = arguments
+    init(_ given: ParsedArguments) throws {
+        let a = try Recipes.expanded(given, specs: Self.options)
+        self.arguments = a
         modelDescription = try Architecture.modelDescription(nameOrPath: a.string("model") ?? "seed")
         var options = TrainingOptions()
         try RunOptions.apply(a, to: &options)
