@@ -135,6 +135,10 @@ public protocol Backend: AnyObject {
     func augmentBatch(_ p: AugmentParameters, images: Tensor, labels: Tensor, indices: Tensor,
                       output: Tensor, outputLabels: Tensor) throws
 
+    /// Mixup or CutMix of an augmented batch [batch, height, width, 1] with its mirrored batch
+    /// order, as `MixGeometry` states; `output` must not be `input`.
+    func mixBatch(_ g: MixGeometry, input: Tensor, output: Tensor) throws
+
     // MARK: optimiser
     /// Updates parameter, first and second moments in place.
     func adamStep(_ h: AdamHyperparameters, parameter: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor) throws

@@ -137,9 +137,12 @@ public struct SoftmaxCrossEntropyGeometry: Hashable, Sendable {
     public var batch, classes: Int
     /// torch's `label_smoothing`: the target is (1 - s) on the label plus s / classes on every class.
     public var labelSmoothing: Float
+    /// Mixup / CutMix: the weight λ of each row's own label, 1 - λ going to the label of row
+    /// batch-1-n (see `MixGeometry`); 1 for an unmixed batch.
+    public var mixWeight: Float
 
-    public init(batch: Int, classes: Int, labelSmoothing: Float = 0) {
-        self.batch = batch; self.classes = classes; self.labelSmoothing = labelSmoothing
+    public init(batch: Int, classes: Int, labelSmoothing: Float = 0, mixWeight: Float = 1) {
+        self.batch = batch; self.classes = classes; self.labelSmoothing = labelSmoothing; self.mixWeight = mixWeight
     }
 
     public func validate(op: String) throws {
@@ -148,6 +151,9 @@ public struct SoftmaxCrossEntropyGeometry: Hashable, Sendable {
         }
         guard labelSmoothing >= 0, labelSmoothing < 1 else {
             throw BackendError.invalidArgument(op: op, reason: "label smoothing must be in [0, 1), got \(labelSmoothing)")
+        }
+        guard (0...1).contains(mixWeight) else {
+            throw BackendError.invalidArgument(op: op, reason: "mix weight must be in [0, 1], got \(mixWeight)")
         }
     }
 }

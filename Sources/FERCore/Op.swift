@@ -20,6 +20,7 @@ public enum Op: String, CaseIterable, Sendable {
     case softmaxCrossEntropy = "softmax_cross_entropy"
     case adamStep = "adam_step"
     case augmentBatch = "augment_batch"
+    case mixBatch = "mix_batch"
     case add = "add"
     case globalAvgPoolForward = "global_avgpool_forward"
     case globalAvgPoolBackward = "global_avgpool_backward"

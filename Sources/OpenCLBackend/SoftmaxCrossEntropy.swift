@@ -15,6 +15,6 @@ extension OpenCLBackend {
         try launch("softmax_cross_entropy", file: "softmax_xent.cl",
                    defines: ["REDUCE_WG": tuning.reduction, "HAS_WEIGHTS": classWeights == nil ? 0 : 1],
                    global: [tuning.reduction], local: [tuning.reduction],
-                   [z, y, w, .int(g.batch), .int(g.classes), .float(g.labelSmoothing), l, dz, hits])
+                   [z, y, w, .int(g.batch), .int(g.classes), .float(g.labelSmoothing), .float(g.mixWeight), l, dz, hits])
     }
 }

@@ -5,7 +5,9 @@ import FERCore
 ///   p = softmax(z_n), W = sum_n w[y_n],
 ///   loss = sum_n [(1 - s) w[y_n] (-log p[n, y_n]) + s/K sum_c w[c] (-log p[n, c])] / W,
 ///   dz[n, k] = [(1 - s) w[y_n] (p[n, k] - [k == y_n]) + s/K (sum_c w[c] p[n, k] - w[k])] / W.
-/// The log-sum-exp is shifted by the row maximum so large logits do not overflow.
+/// The log-sum-exp is shifted by the row maximum so large logits do not overflow. Mixed batches
+/// (`mixWeight` λ < 1, see `MixGeometry`): each label term is λ (its row's label) + (1 - λ) (the
+/// label of row N-1-n), with the same W.
 extension ReferenceBackend {
     public func softmaxCrossEntropy(_ g: SoftmaxCrossEntropyGeometry, logits: Tensor, labels: Tensor, classWeights: Tensor?,
                                     loss: Tensor, logitsGrad: Tensor, correct: Tensor) throws {
@@ -35,12 +37,19 @@ extension ReferenceBackend {
             let s = Double(g.labelSmoothing), share = s / Double(g.classes)
             func classWeight(_ c: Int) -> Double { Double(w?[c] ?? 1) }
             let weightSum = (0..<g.classes).reduce(0.0) { $0 + classWeight($1) }
-            lossSum += (1 - s) * weight(n) * (logSumExp - Double(z[row + label]))
+            let lambda = Double(g.mixWeight), mixed = g.mixWeight < 1
+            let partner = Int(y[g.batch - 1 - n])
+            lossSum += (1 - s) * (mixed ? lambda * weight(n) * (logSumExp - Double(z[row + label]))
+                                      + (1 - lambda) * weight(g.batch - 1 - n) * (logSumExp - Double(z[row + partner]))
+                                  : weight(n) * (logSumExp - Double(z[row + label])))
             if s > 0 { for c in 0..<g.classes { lossSum += share * classWeight(c) * (logSumExp - Double(z[row + c])) } }
-            if best == label { hitCount += 1 }
+            if best == (mixed && lambda < 0.5 ? partner : label) { hitCount += 1 }
             for k in 0..<g.classes {
                 let p = exp(Double(z[row + k]) - maxLogit) / expSum
-                let grad = (1 - s) * weight(n) * (p - (k == label ? 1 : 0)) + share * (weightSum * p - classWeight(k))
+                let labelTerm = mixed ? lambda * weight(n) * (p - (k == label ? 1 : 0))
+                                          + (1 - lambda) * weight(g.batch - 1 - n) * (p - (k == partner ? 1 : 0))
+                                      : weight(n) * (p - (k == label ? 1 : 0))
+                let grad = (1 - s) * labelTerm + share * (weightSum * p - classWeight(k))
                 dz[row + k] = Float(totalWeight > 0 ? grad / totalWeight : 0)
             }
         }

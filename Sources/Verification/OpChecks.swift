@@ -223,10 +223,13 @@ public struct OpChecks {
             logits[3] = 60; logits[10] = -55  // large logits must not overflow
             let labels = inputs.labels(plain.batch, classes: plain.classes)
             let weights = inputs.uniform(plain.classes, 0.2, 3)
-            return try [(false, Float(0)), (true, 0), (false, 0.1), (true, 0.2)].flatMap { weighted, smoothing in
+            return try [(false, Float(0), Float(1)), (true, 0, 1), (false, 0.1, 1), (true, 0.2, 1), (false, 0, 0.3), (true, 0.1, 0.62)]
+                .flatMap { weighted, smoothing, mixWeight in
                 var g = plain
                 g.labelSmoothing = smoothing
-                return try harness.compare("\(label) 9x7\(weighted ? " weighted" : "")\(smoothing > 0 ? " smoothing \(smoothing)" : "")", [
+                g.mixWeight = mixWeight
+                return try harness.compare("\(label) 9x7\(weighted ? " weighted" : "")\(smoothing > 0 ? " smoothing \(smoothing)" : "")"
+                                               + (mixWeight < 1 ? " mixed \(mixWeight)" : ""), [
                     .input("logits", logits, [g.batch, g.classes]), .input("labels", labels, [g.batch]),
                     .input("classWeights", weights, [g.classes]),
                     .output("loss", [1]), .output("logitsGrad", [g.batch, g.classes]), .output("correct", [1], .int32),
@@ -248,6 +251,17 @@ public struct OpChecks {
                     try b.augmentBatch(p, images: t["images"]!, labels: t["labels"]!, indices: t["indices"]!,
                                        output: t["output"]!, outputLabels: t["outputLabels"]!)
                 }
+            }
+        case .mixBatch:
+            var mixup = MixGeometry(batch: 5, height: 13, width: 11, mode: .mixup, lambda: 0.37)
+            var cutmix = mixup
+            cutmix.mode = .cutmix; cutmix.top = 2; cutmix.left = 3; cutmix.boxHeight = 7; cutmix.boxWidth = 8
+            mixup.batch = 6
+            return try [mixup, cutmix].flatMap { g in
+                try harness.compare("\(label) \(g.mode.rawValue) \(g.batch)x\(g.height)x\(g.width)", [
+                    .input("input", inputs.uniform(g.count), [g.batch, g.height, g.width, 1]),
+                    .output("output", [g.batch, g.height, g.width, 1]),
+                ]) { b, t in try b.mixBatch(g, input: t["input"]!, output: t["output"]!) }
             }
         case .add: return try addChecks(label)
         case .batchNormReLUForward, .batchNormReLUBackward: return try batchNormReLUChecks(op)

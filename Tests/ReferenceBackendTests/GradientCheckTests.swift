@@ -167,11 +167,11 @@ struct GradientCheckTests {
         #expect(try fd.worstMismatch(input: bias, analytic: try b.floats(db)) { try objective(x, w, $0) } < Self.tolerance)
     }
 
-    @Test(arguments: [(false, Float(0)), (true, 0), (false, 0.1), (true, 0.25)])
-    func softmaxCrossEntropy(weighted: Bool, smoothing: Float) throws {
+    @Test(arguments: [(false, Float(0), Float(1)), (true, 0, 1), (false, 0.1, 1), (true, 0.25, 1), (false, 0, 0.3), (true, 0.1, 0.7)])
+    func softmaxCrossEntropy(weighted: Bool, smoothing: Float, mixWeight: Float) throws {
         let fd = FiniteDifference()
         let b = fd.backend
-        let g = SoftmaxCrossEntropyGeometry(batch: 5, classes: 7, labelSmoothing: smoothing)
+        let g = SoftmaxCrossEntropyGeometry(batch: 5, classes: 7, labelSmoothing: smoothing, mixWeight: mixWeight)
         let z = fd.random(35, -3, 3)
         let labels = try b.intTensor([0, 3, 6, 3, 1], [5])
         let weights = weighted ? try b.tensor(fd.random(7, 0.2, 2), [7]) : nil
@@ -185,5 +185,26 @@ struct GradientCheckTests {
         _ = try loss(z)
         let analytic = try b.floats(dz)
         #expect(try fd.worstMismatch(input: z, analytic: analytic, samples: 35, step: 1e-2) { try loss($0) } < Self.tolerance)
+    }
+
+    /// A mixed batch's loss is timm's mixup criterion: λ CE(z, y) + (1 - λ) CE(z, y reversed),
+    /// weighted and smoothed as torch's CrossEntropyLoss; its gradient likewise.
+    @Test func mixedLossIsTheMixtureOfTheTwoLabelings() throws {
+        let fd = FiniteDifference()
+        let b = fd.backend
+        let z = try b.tensor(fd.random(35, -3, 3), [5, 7])
+        let labels: [Int32] = [0, 3, 6, 2, 1]
+        let weights = try b.tensor(fd.random(7, 0.2, 2), [7])
+        func run(_ labels: [Int32], _ mixWeight: Float) throws -> (Float, [Float]) {
+            let l = try b.makeTensor([1], .float32), dz = try b.makeTensor([35], .float32)
+            try b.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: 5, classes: 7, labelSmoothing: 0.1, mixWeight: mixWeight),
+                                      logits: z, labels: try b.intTensor(labels, [5]), classWeights: weights, loss: l,
+                                      logitsGrad: dz, correct: try b.makeTensor([1], .int32))
+            return (try b.floats(l)[0], try b.floats(dz))
+        }
+        let (own, ownGrad) = try run(labels, 1), (partner, partnerGrad) = try run(labels.reversed(), 1)
+        let (mixed, mixedGrad) = try run(labels, 0.3)
+        #expect(abs(mixed - (0.3 * own + 0.7 * partner)) < 1e-5, "\(mixed) vs \(0.3 * own + 0.7 * partner)")
+        for k in 0..<35 { #expect(abs(mixedGrad[k] - (0.3 * ownGrad[k] + 0.7 * partnerGrad[k])) < 1e-6) }
     }
 }
