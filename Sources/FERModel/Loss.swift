@@ -24,11 +24,13 @@ public final class SoftmaxCrossEntropyLoss {
         buffers = BatchBuffers(backend: backend)
     }
 
-    public func callAsFunction(logits: Tensor, labels: Tensor, slot: Int = 0) throws -> Outputs {
+    /// `mixWeight` < 1: a mixed batch (see `MixGeometry`), λ on each row's label, 1 - λ on its partner's.
+    public func callAsFunction(logits: Tensor, labels: Tensor, slot: Int = 0, mixWeight: Float = 1) throws -> Outputs {
         let outputs = Outputs(loss: try buffers.tensor("loss\(slot)", batch: 1, sampleShape: []),
                               logitsGrad: try buffers.tensor("logitsGrad", batch: logits.batch, sampleShape: [classes]),
                               correct: try buffers.tensor("correct\(slot)", batch: 1, sampleShape: [], .int32), slot: slot)
-        try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes, labelSmoothing: labelSmoothing),
+        try backend.softmaxCrossEntropy(SoftmaxCrossEntropyGeometry(batch: logits.batch, classes: classes, labelSmoothing: labelSmoothing,
+                                                                              mixWeight: mixWeight),
                                         logits: logits, labels: labels, classWeights: classWeights,
                                         loss: outputs.loss, logitsGrad: outputs.logitsGrad, correct: outputs.correct)
         return outputs

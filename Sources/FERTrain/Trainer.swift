@@ -68,6 +68,8 @@ public final class Trainer {
     public let average: WeightAverage?
     let clipper: GradientClipper?
     let sampler: Sampler
+    /// The mixed copy of each batch when --mixup / --cutmix are on (the op does not work in place).
+    let mixedInput: BatchBuffers
 
     public init(options: TrainingOptions, network: Network, train: Dataset, validation: Dataset?,
                 run: RunDirectory, state: TrainingState = TrainingState(), provenance: [String: String]) throws {
@@ -87,6 +89,7 @@ public final class Trainer {
         clipper = options.gradientClipNorm > 0 ? try GradientClipper(maxNorm: options.gradientClipNorm, backend: network.backend) : nil
         average = options.weightAverageDecay > 0 ? try WeightAverage(network: network, decay: options.weightAverageDecay) : nil
         sampler = Sampler(labels: train.labels, seed: options.seed, balanced: options.balancedSampling)
+        mixedInput = BatchBuffers(backend: network.backend)
     }
 
     public var batchesPerEpoch: Int { (train.count + options.batch - 1) / options.batch }
@@ -112,10 +115,17 @@ public final class Trainer {
             while state.batchInEpoch < batchesPerEpoch {
                 let b = state.batchInEpoch
                 let positions = (b * options.batch)..<min((b + 1) * options.batch, order.count)
-                let (input, labels) = try train.batch(at: positions, parameters: augmentation)
+                var (input, labels) = try train.batch(at: positions, parameters: augmentation)
+                let mix = options.mixing.geometry(seed: options.seed, step: state.step, batch: positions.count,
+                                                  height: augmentation.height, width: augmentation.width)
+                if let mix {
+                    let mixed = try mixedInput.tensor("input", batch: positions.count, sampleShape: Array(input.shape.dropFirst()))
+                    try backend.mixBatch(mix, input: input, output: mixed)
+                    input = mixed
+                }
                 let context = PassContext(mode: .training, seed: options.seed, step: state.step + 1)
                 let logits = try network.forward(input, context: context)
-                let outputs = try loss(logits: logits, labels: labels, slot: pending.nextSlot)
+                let outputs = try loss(logits: logits, labels: labels, slot: pending.nextSlot, mixWeight: mix?.lambda ?? 1)
                 try network.backward(outputs.logitsGrad, context: context)
                 optimizer.learningRate = options.learningRate(step: state.step, stepsPerEpoch: batchesPerEpoch,
                                                                               plateauScale: state.plateau.scale)

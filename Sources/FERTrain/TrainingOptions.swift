@@ -47,6 +47,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var cropPadding = 0
     /// Random-erasing probability (see `AugmentParameters`).
     public var erasingProbability: Float = 0
+    /// Mixup / CutMix Beta(α, α) parameters (0: off) and the share of steps mixed (see `BatchMixing`).
+    public var mixupAlpha: Float = 0
+    public var cutmixAlpha: Float = 0
+    public var mixProbability: Float = 1
     // Normalisation: input = (pixel / 255 - mean) / std; [0, 1] scaling in the seed recipe.
     public var mean: Float = 0
     public var std: Float = 1
@@ -79,6 +83,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = TrainingOptions()
         recipe = try c.decodeIfPresent(String.self, forKey: .recipe)
+        mixupAlpha = try c.value(.mixupAlpha, or: d.mixupAlpha)
+        cutmixAlpha = try c.value(.cutmixAlpha, or: d.cutmixAlpha)
+        mixProbability = try c.value(.mixProbability, or: d.mixProbability)
         architecture = try c.value(.architecture, or: d.architecture)
         epochs = try c.value(.epochs, or: d.epochs)
         batch = try c.value(.batch, or: d.batch)
@@ -117,9 +124,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case recipe, architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
              sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
-             stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mean, std,
+             stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mixupAlpha, cutmixAlpha, mixProbability, mean, std,
              labelSmoothing, weightAverageDecay, gradientClipNorm, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
     }
+
+    public var mixing: BatchMixing { BatchMixing(mixupAlpha: mixupAlpha, cutmixAlpha: cutmixAlpha, probability: mixProbability) }
 
     public var normalization: Normalization {
         Normalization(scale: 1.0 / 255.0, mean: mean, std: std, trainingCropPadding: cropPadding > 0 ? cropPadding : nil)
@@ -151,6 +160,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if scaleJitter < 0 || scaleJitter >= 1 { problems.append("--scale must be in [0, 1)") }
         if translatePixels < 0 || translatePixels > 24 { problems.append("--translate must be in [0, 24] pixels") }
         if !(0...1).contains(erasingProbability) { problems.append("--erase must be in [0, 1]") }
+        if !(0...BatchMixing.largestAlpha).contains(mixupAlpha) || !(0...BatchMixing.largestAlpha).contains(cutmixAlpha) {
+            problems.append("--mixup and --cutmix must be in [0, \(BatchMixing.largestAlpha)] (0 turns them off)")
+        }
+        if !(0...1).contains(mixProbability) { problems.append("--mix-prob must be in [0, 1]") }
         if cropPadding < 0 || cropPadding > 24 { problems.append("--crop-padding must be in [0, 24]") }
         if !(std > 0) || !std.isFinite || !mean.isFinite { problems.append("--std must be positive and --mean finite") }
         if !(0..<1).contains(validationSplit) { problems.append("--val-split must be in [0, 1)") }

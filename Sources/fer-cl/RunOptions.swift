@@ -21,7 +21,8 @@ enum RunOptions {
         ("step-gamma", { "\($0.stepGamma)" }), ("plateau-factor", { "\($0.plateauFactor)" }),
         ("plateau-patience", { "\($0.plateauPatience)" }), ("seed", { "\($0.seed)" }), ("flip", { "\($0.flipProbability)" }),
         ("rotate", { "\($0.rotationDegrees)" }), ("scale", { "\($0.scaleJitter)" }), ("translate", { "\($0.translatePixels)" }),
-        ("crop-padding", { "\($0.cropPadding)" }), ("erase", { "\($0.erasingProbability)" }), ("mean", { "\($0.mean)" }), ("std", { "\($0.std)" }),
+        ("crop-padding", { "\($0.cropPadding)" }), ("erase", { "\($0.erasingProbability)" }),
+        ("mixup", { "\($0.mixupAlpha)" }), ("cutmix", { "\($0.cutmixAlpha)" }), ("mix-prob", { "\($0.mixProbability)" }), ("mean", { "\($0.mean)" }), ("std", { "\($0.std)" }),
         ("label-smoothing", { "\($0.labelSmoothing)" }), ("ema", { "\($0.weightAverageDecay)" }),
         ("clip-norm", { "\($0.gradientClipNorm)" }), ("class-weights", { flag($0.classWeights) }), ("balanced", { flag($0.balancedSampling) }),
         ("val-split", { "\($0.validationSplit)" }),
@@ -74,6 +75,9 @@ enum RunOptions {
         options.translatePixels = augmentation.translate
         options.cropPadding = augmentation.cropPadding
         options.erasingProbability = augmentation.erase
+        options.mixupAlpha = try a.float("mixup", default: options.mixupAlpha)
+        options.cutmixAlpha = try a.float("cutmix", default: options.cutmixAlpha)
+        options.mixProbability = try a.float("mix-prob", default: options.mixProbability)
         options.mean = try a.float("mean", default: options.mean)
         options.std = try a.float("std", default: options.std)
         options.labelSmoothing = try a.float("label-smoothing", default: options.labelSmoothing)

@@ -41,6 +41,9 @@ struct TrainCommand: Command {
         .value("val", "PATH", "Validation data (default: the data's test split when it has one)."),
         .value("val-split", "F", "Hold out fraction F of every class of the training split for validation instead (fixed by --seed)."),
     ] + AugmentationFlags().options("Augmentation") + [
+        .value("mixup", "ALPHA", "Mixup: blend each image and its label with another of the batch, weight from Beta(ALPHA, ALPHA) (e.g. 0.2; default 0: off)."),
+        .value("cutmix", "ALPHA", "CutMix: paste a box of another image of the batch, area from Beta(ALPHA, ALPHA) (e.g. 1.0; default 0: off); with --mixup, half the mixed steps each."),
+        .value("mix-prob", "P", "Share of training steps that are mixed when --mixup or --cutmix is on (default 1)."),
         .value("mean", "M", "Normalisation: input = (pixel/255 - M) / S (default M 0)."),
         .value("std", "S", "Normalisation standard deviation (default 1)."),
         .value("clip-norm", "N", "Clip the gradients' global L2 norm to N, as torch's clip_grad_norm_ (default 0: off)."),

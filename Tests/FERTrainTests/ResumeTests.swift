@@ -56,7 +56,7 @@ import Testing
 
     /// The seed recipe's Adam, and SGD with the state it carries across a checkpoint:
     /// Nesterov momentum buffers, reduce-on-plateau's counters, one-cycle's position.
-    @Test(arguments: ["adam", "sgd nesterov plateau", "sgd one-cycle", "adam ema clip"])
+    @Test(arguments: ["adam", "sgd nesterov plateau", "sgd one-cycle", "adam ema clip", "sgd mixup cutmix"])
     func resumedRunMatchesUninterruptedRunBitForBit(_ recipe: String) throws {
         var options = TrainingOptions()
         options.epochs = 3
@@ -76,6 +76,7 @@ import Testing
         if recipe.contains("one-cycle") { options.schedule = .oneCycle }
         if recipe.contains("ema") { options.weightAverageDecay = 0.7 }
         if recipe.contains("clip") { options.gradientClipNorm = 0.5 }
+        if recipe.contains("mixup") { options.mixupAlpha = 0.4; options.cutmixAlpha = 1; options.mixProbability = 0.8 }
         let train = Self.syntheticDataset(36, seed: 1), validation = Self.syntheticDataset(12, seed: 2)
 
         let backend = ReferenceBackend()
