@@ -14,11 +14,8 @@ public enum BitmapFont {
         return rows.map { row in row.map { $0 == "#" } }
     }
 
-    /// The characters the table draws as themselves.
-    public static var characters: [Character] { Array(table.keys) }
-
     /// Raw rows per character, checked by the tests (8 rows, 5 columns, `#` and `.` only).
-    static let table: [Character: [String]] = [
+    public static let table: [Character: [String]] = [
         " ": [".....", ".....", ".....", ".....", ".....", ".....", ".....", "....."],
         "0": [".###.", "#...#", "#..##", "#.#.#", "##..#", "#...#", ".###.", "....."],
         "1": ["..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###.", "....."],

@@ -13,6 +13,10 @@ public struct AnalyzedFace: Sendable {
     public var probabilities: [Double]
     public var logits: [Float]
 
+    public init(box: FaceBox, neighbors: Int?, probabilities: [Double], logits: [Float]) {
+        self.box = box; self.neighbors = neighbors; self.probabilities = probabilities; self.logits = logits
+    }
+
     /// The `k` most probable emotions, most probable first.
     public func top(_ k: Int) -> [(emotion: EmotionClass, probability: Double)] {
         probabilities.enumerated().sorted { $0.element > $1.element }.prefix(k).map { (EmotionClass.allCases[$0.offset], $0.element) }
