@@ -21,6 +21,7 @@ struct PredictCommand: Command {
         .value("scale-factor", "F", "Detector scale step, as OpenCV's scaleFactor (default 1.1)."),
         .value("min-neighbors", "N", "Window hits a face needs, as OpenCV's minNeighbors (default 3)."),
         .value("min-face", "PIXELS", "Smallest face side searched (default 30)."),
+        .value("detect-width", "PIXELS", "Detect on the picture shrunk to this width (faster; boxes mapped back; faces under --min-face there are missed). Default: full size."),
         .value("margin", "F", "Each detected box is widened by F of its side before cropping (default \(FaceAnalyzer.defaultMargin))."),
         BackendChoice.deviceOption,
         BackendChoice.kernelsOption,
@@ -41,6 +42,7 @@ struct PredictCommand: Command {
     let top: Int
     let parameters: DetectionParameters
     let margin: Double
+    let detectionWidth: Int?
     /// Video sampling rate; nil: the clip's own.
     let fps: Double?
 
@@ -58,6 +60,7 @@ struct PredictCommand: Command {
         let margin = try arguments.float("margin", default: Float(FaceAnalyzer.defaultMargin))
         guard (0...1).contains(margin) else { throw UsageError(message: "--margin must be in [0, 1], got \(margin)", command: Self.name) }
         self.margin = Double(margin)
+        detectionWidth = try arguments.optionalInt("detect-width", range: 24...100_000)
         if let text = arguments.string("fps") {
             guard let value = Double(text), value >= 0.01, value <= 240 else {
                 throw UsageError(message: "--fps must be a number in [0.01, 240], got '\(text)'", command: Self.name)
@@ -78,6 +81,7 @@ struct PredictCommand: Command {
         let detect = !arguments.flag("no-detect")
         let cascade = detect ? try HaarCascade(contentsOfFile: arguments.string("cascade") ?? HaarCascade.defaultPath) : nil
         let analyzer = try FaceAnalyzer(modelPath: modelPath, cascade: cascade, backend: backend, parameters: parameters, margin: margin)
+        analyzer.detectionWidth = detectionWidth
         let paths = PredictInputs.paths(arguments.positional)
         guard !paths.isEmpty else { throw UsageError(message: "no JPEG or PNG files among the inputs", command: Self.name) }
         let videos = paths.filter(PredictInputs.isVideo)

@@ -29,7 +29,7 @@ struct PredictVideo {
             print((["video", "frame", "time", "face_id", "x", "y", "width", "height", "neighbors", "emotion", "probability"]
                    + EmotionClass.allCases.map(\.name)).joined(separator: ","))
         }
-        var seconds = (decode: 0.0, analyze: 0.0, annotate: 0.0)
+        var seconds = (decode: 0.0, annotate: 0.0)
         let start = DispatchTime.now().uptimeNanoseconds
         func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         while true {
@@ -49,7 +49,7 @@ struct PredictVideo {
                 FaceAnnotation.draw(faces, ids: ids, on: &canvas)
                 try writer!.write(canvas)
             }
-            seconds.decode += t1 - t0; seconds.analyze += t2 - t1; seconds.annotate += clock() - t2
+            seconds.decode += t1 - t0; seconds.annotate += clock() - t2
         }
         try writer?.finish()
         let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -59,9 +59,9 @@ struct PredictVideo {
         }
         let n = Double(max(reader.count, 1))
         printError(String(format: "%@: %d frames at %g frames/s of video, %d faces tracked; %.2f s, %.1f frames/s processed "
-                          + "(per frame: decode wait %.1f ms, detect + classify %.1f ms, annotate + encode %.1f ms)",
+                          + "(per frame: decode wait %.1f ms, detect %.1f ms, classify %.1f ms, annotate + encode %.1f ms)",
                           path, reader.count, reader.framesPerSecond, timeline.count, total, Double(reader.count) / total,
-                          seconds.decode / n * 1000, seconds.analyze / n * 1000, seconds.annotate / n * 1000))
+                          seconds.decode / n * 1000, analyzer.seconds.detect / n * 1000, analyzer.seconds.classify / n * 1000, seconds.annotate / n * 1000))
         return 0
     }
 
