@@ -196,7 +196,12 @@ static inline int fer_encode_jpeg(const unsigned char *pixels, int width, int he
  * weights libjpeg uses (19595, 38470, 7471 over 2^16, rounded), rather than with
  * png_image's own GRAY conversion, which uses BT.709 weights on linearised values: a
  * colour face should give the same gray whether it arrived as JPEG or PNG. Alpha is
- * composited onto black. 16-bit files are reduced to 8 bits by libpng. */
+ * composited onto black. 16-bit files are reduced to 8 bits by libpng with their gamma: a gAMA
+ * or sRGB chunk says how the samples are encoded (gAMA 1.0, linear light, is converted to sRGB
+ * like the 8-bit training images), and a file with neither is taken as sRGB-encoded, as
+ * cameras and editors write them. libpng's simplified API would take such a file as linear
+ * light instead (its documented default for 16-bit data), which brightens every mid-tone
+ * (a 16-bit 50% gray came out as 186, not 128) and so changes what the network sees. */
 static inline int fer_decode_png_gray(const unsigned char *data, size_t size,
                                       unsigned char **out, int *width, int *height,
                                       char *err, size_t errlen) {
@@ -216,6 +221,7 @@ static inline int fer_decode_png_gray(const unsigned char *data, size_t size,
         return FER_CODEC_TOO_LARGE;
     }
     int colour = (image.format & PNG_FORMAT_FLAG_COLOR) != 0;
+    image.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
     image.format = colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
     size_t channels = colour ? 3 : 1;
     unsigned char *buffer = (unsigned char *)malloc(w * h * channels > 0 ? w * h * channels : 1);

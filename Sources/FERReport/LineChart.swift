@@ -59,7 +59,7 @@ struct LineChart {
             let coordinates = points.map { "\(Markup.coordinate(px($0.x))),\(Markup.coordinate(py($0.y)))" }.joined(separator: " ")
             out += "<polyline class=\"curve\" \(attributes) fill=\"none\" stroke-width=\"2\"\(line.dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(coordinates)\"><title>\(Markup.escape(line.label))</title></polyline>\n"
             for point in points {
-                out += "<circle class=\"point\" \(attributes) fill=\"\(line.dashed ? "white" : line.color)\" cx=\"\(Markup.coordinate(px(point.x)))\" cy=\"\(Markup.coordinate(py(point.y)))\" r=\"2.5\"><title>\(Markup.escape(line.label)) epoch \(Markup.number(point.x)): \(Markup.number(point.y))</title></circle>\n"
+                out += "<circle class=\"point\" \(attributes) fill=\"\(line.dashed ? "white" : line.color)\" cx=\"\(Markup.coordinate(px(point.x)))\" cy=\"\(Markup.coordinate(py(point.y)))\" r=\"2.5\"><title>\(Markup.escape(line.label)) \(xLabel) \(Markup.number(point.x)): \(Markup.number(point.y))</title></circle>\n"
             }
         }
         return out + "</g>\n"

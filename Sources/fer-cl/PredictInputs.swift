@@ -33,3 +33,17 @@ enum PredictInputs {
         return paths
     }
 }
+
+extension PredictInputs {
+    static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "flv", "wmv", "3gp", "ogv"]
+
+    /// Whether `path` is taken as a video: a device (`/dev/video0`), a video file name, or a file
+    /// whose first bytes are a video container's (whatever its name says).
+    static func isVideo(_ path: String) -> Bool {
+        if path.hasPrefix("/dev/") { return true }
+        if videoExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return FileKind(sniffing: [UInt8](handle.readData(ofLength: 64))) == .video
+    }
+}

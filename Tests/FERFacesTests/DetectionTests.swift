@@ -38,6 +38,23 @@ struct DetectionTests {
         #expect(falsePositives <= 2, "\(falsePositives) false positives in 4 pictures")
     }
 
+    /// `--detect-width`: the scan runs on the picture shrunk to half its width, and the boxes come
+    /// back in the picture's pixels, on the pasted faces.
+    @Test(.enabled(if: sharedFER2013Present && cascadePresent, "needs ../shared/fer2013 and opencv-data (apt-get install opencv-data)"))
+    func shrunkenDetectionMapsBoxesBack() throws {
+        let detector = try FaceDetector(cascade: try HaarCascade(contentsOfFile: HaarCascade.defaultPath), backend: ReferenceBackend())
+        let crops = try SyntheticScene.faces("happy", count: 4)
+        let placed = crops.enumerated().map { i, crop in (crop, SyntheticScene.FaceBoxTruth(x: 20 + (i % 2) * 230, y: 20 + (i / 2) * 170, size: 120 + 10 * i)) }
+        let picture = SyntheticScene(width: 480, height: 360, seed: 3, pasting: placed)
+        let p = DetectionParameters(scaleFactor: 1.1, minNeighbors: 3, minSize: 30)
+        let full = try detector.detect(picture.image, p), shrunk = try detector.detect(picture.image, p, atWidth: 240)
+        let foundFull = picture.faces.filter { t in full.contains { Self.matches($0.box, t) } }.count
+        let foundShrunk = picture.faces.filter { t in shrunk.contains { Self.matches($0.box, t) } }.count
+        #expect(foundShrunk >= max(1, foundFull - 1), "found \(foundShrunk) of 4 at half width, \(foundFull) at full size")
+        #expect(shrunk.allSatisfy { d in picture.faces.contains { Self.matches(d.box, $0) } }, "\(shrunk)")
+        #expect(try detector.detect(picture.image, p, atWidth: 480) == full, "a width the picture does not exceed changes nothing")
+    }
+
     @Test(.enabled(if: cascadePresent, "opencv-data is not installed"))
     func flatPictureHasNoFaces() throws {
         let detector = try FaceDetector(cascade: try HaarCascade(contentsOfFile: HaarCascade.defaultPath), backend: ReferenceBackend())

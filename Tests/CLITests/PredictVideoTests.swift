@@ -1,0 +1,183 @@
+import FERData
+import Foundation
+import Testing
+
+let ffmpegPresent = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// `predict` on video and `--annotate`, end to end through the binary: a clip made here (FER-2013
+/// test faces drifting across a smooth background, or plain gradients where the data is
+/// absent) encoded by ffmpeg, then sampled, tracked, annotated and charted; and the errors for
+/// a file that is not a video and for a missing ffmpeg.
+@Suite("predict on video") struct PredictVideoTests {
+    /// One tiny model for the suite (its emotions are meaningless; the pipeline is what is tested).
+    static let model: Result<String, Error> = Result {
+        let data = try makeImageFolderDataset(perClass: 3)
+        let run = temporaryFolder("video-model")
+        let trained = try CLI.run(["train", "--no-tune", "--data", data.path, "--out", run.path, "--epochs", "1", "--batch", "7"])
+        guard trained.status == 0 else { throw CLI.CLIError.noBinary }
+        return run.appendingPathComponent("model.safetensors").path
+    }
+
+    static let faces: [GrayImage]? = {
+        guard SharedDataSmokeTests.present else { return nil }
+        let test = SharedDataSmokeTests.data.appendingPathComponent("test")
+        return try? ["happy", "surprise"].map { emotion in
+            let folder = test.appendingPathComponent(emotion).path
+            let first = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()[0]
+            return try decodeGrayImage(atPath: folder + "/" + first)
+        }
+    }()
+
+    /// Frame `index` of the test clip: 360x240, two faces of 110 px moving 2 px a frame.
+    static func frame(_ index: Int) -> GrayImage {
+        let width = 360, height = 240
+        var pixels = (0..<(width * height)).map { UInt8(90 + ($0 % width) / 6 + ($0 / width) / 8) }
+        for (n, face) in (faces ?? []).enumerated() {
+            let side = 110, x0 = 30 + 170 * n + 2 * index, y0 = 60 + (n == 0 ? index : -index)
+            let scaled = face.resized(width: side, height: side)
+            for y in 0..<side { for x in 0..<side { pixels[(y0 + y) * width + x0 + x] = scaled.pixels[y * side + x] } }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// Encodes `count` frames at 10 frames/s with ffmpeg's own MPEG-4 encoder (present in every ffmpeg build).
+    static func makeClip(frames count: Int) throws -> URL {
+        let folder = temporaryFolder("video")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let clip = folder.appendingPathComponent("clip.mp4")
+        let encoder = Process()
+        encoder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        encoder.arguments = ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "gray", "-s", "360x240", "-r", "10", "-i", "-",
+                             "-c:v", "mpeg4", "-q:v", "2", "-pix_fmt", "yuv420p", clip.path]
+        let input = Pipe()
+        encoder.standardInput = input
+        try encoder.run()
+        for index in 0..<count { try input.fileHandleForWriting.write(contentsOf: Data(frame(index).pixels)) }
+        try input.fileHandleForWriting.close()
+        encoder.waitUntilExit()
+        try #require(encoder.terminationStatus == 0, "ffmpeg could not make the test clip")
+        return clip
+    }
+
+    static func objects(_ output: String) throws -> [[String: Any]] {
+        try output.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
+    static func box(_ face: [String: Any]) -> (x: Int, y: Int, w: Int, h: Int) {
+        let b = face["box"] as! [String: Int]
+        return (b["x"]!, b["y"]!, b["width"]!, b["height"]!)
+    }
+
+    static func iou(_ a: (x: Int, y: Int, w: Int, h: Int), _ b: (x: Int, y: Int, w: Int, h: Int)) -> Double {
+        let w = min(a.x + a.w, b.x + b.w) - max(a.x, b.x), h = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+        guard w > 0, h > 0 else { return 0 }
+        return Double(w * h) / Double(a.w * a.h + b.w * b.h - w * h)
+    }
+
+    @Test(.enabled(if: ffmpegPresent, "ffmpeg is not installed (apt-get install ffmpeg): the video test is skipped"))
+    func clipIsSampledTrackedAnnotatedAndCharted() throws {
+        if Self.faces == nil { print("../shared/fer2013 is absent: the clip has no faces, so tracking is not checked, only frames and times") }
+        let model = try Self.model.get()
+        let clip = try Self.makeClip(frames: 20)
+        let out = clip.deletingLastPathComponent()
+        let annotated = out.appendingPathComponent("annotated.mp4"), timeline = out.appendingPathComponent("timeline.svg")
+        let result = try CLI.run(["predict", "--model", model, "--json", "--fps", "5", "--annotate", annotated.path, "--timeline", timeline.path, clip.path])
+        try #require(result.status == 0, "\(result.error)")
+        let frames = try Self.objects(result.output)
+        // 2 s at 5 frames/s.
+        #expect(frames.count == 10, "\(result.output)")
+        for (k, frame) in frames.enumerated() {
+            #expect(frame["frame"] as? Int == k)
+            #expect(abs((frame["time"] as? Double ?? -1) - Double(k) / 5) < 1e-9)
+            #expect(frame["width"] as? Int == 360 && frame["height"] as? Int == 240)
+        }
+        #expect(result.error.contains("frames/s processed"))
+
+        let faces = frames.map { $0["faces"] as! [[String: Any]] }
+        var ids = Set<Int>()
+        for (previous, current) in zip(faces, faces.dropFirst()) {
+            for a in previous {
+                for b in current where Self.iou(Self.box(a), Self.box(b)) >= 0.5 {
+                    #expect(a["id"] as? Int == b["id"] as? Int, "a face that barely moved changed its id: \(a["id"]!) -> \(b["id"]!)")
+                }
+            }
+        }
+        for frame in faces { for face in frame { ids.insert(face["id"] as! Int) } }
+        if Self.faces != nil {
+            #expect(faces.filter { !$0.isEmpty }.count >= 5, "the pasted faces are found in most frames")
+            #expect(!ids.isEmpty && ids.count <= 2, "two faces drifting slowly keep two ids at most: \(ids.sorted())")
+        }
+
+        // The annotated clip: as many frames as were sampled, at the sampled size.
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames,width,height",
+                           "-of", "default=noprint_wrappers=1", annotated.path]
+        let pipe = Pipe()
+        probe.standardOutput = pipe
+        try probe.run()
+        let facts = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        probe.waitUntilExit()
+        #expect(facts.contains("width=360") && facts.contains("height=240") && facts.contains("nb_read_frames=10"), "\(facts)")
+
+        let svg = try String(contentsOf: timeline, encoding: .utf8)
+        for id in ids { #expect(svg.contains("data-panel=\"face-\(id)\"")) }
+        #expect(ids.isEmpty == svg.contains("no face found in any frame"))
+    }
+
+    @Test func picturesAreAnnotatedIntoAFolder() throws {
+        let model = try Self.model.get()
+        let folder = temporaryFolder("annotate-in")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let picture = Self.frame(0)
+        try writePNG(gray: picture.pixels, width: picture.width, height: picture.height, to: folder.appendingPathComponent("scene.png").path)
+        let out = temporaryFolder("annotate-out")
+        let result = try CLI.run(["predict", "--model", model, "--json", "--annotate", out.path, folder.path])
+        try #require(result.status == 0, "\(result.error)")
+        let faces = try Self.objects(result.output)[0]["faces"] as! [[String: Any]]
+        let drawn = try decodeGrayImage(atPath: out.appendingPathComponent("scene.png").path)
+        #expect(drawn.width == picture.width && drawn.height == picture.height)
+        if Self.faces != nil { #expect(!faces.isEmpty, "the pasted faces are found") }
+        for face in faces {
+            // The box's left edge, half way down, is in the face's top emotion's colour (read back as luma).
+            let b = Self.box(face)
+            let emotion = EmotionClass.allCases.first { $0.name == ((face["top"] as! [[String: Any]])[0]["emotion"] as! String) }!
+            let c = emotion.colour
+            let luma = RGBImage(width: 1, height: 1, pixels: [c.r, c.g, c.b]).luma.pixels[0]
+            #expect(drawn.pixels[(b.y + b.h / 2) * drawn.width + b.x] == luma)
+        }
+        // Away from every box, the picture is as it was.
+        let far = faces.isEmpty ? 0 : 239 * picture.width + 359
+        #expect(drawn.pixels[far] == picture.pixels[far])
+    }
+
+    @Test(.enabled(if: ffmpegPresent, "ffmpeg is not installed: the unreadable-video message cannot be checked"))
+    func aFileThatIsNotAVideoIsNamedWithFFmpegsMessage() throws {
+        let model = try Self.model.get()
+        let folder = temporaryFolder("broken-video")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let broken = folder.appendingPathComponent("broken.mp4")
+        try Data("this is not a video at all".utf8).write(to: broken)
+        let result = try CLI.run(["predict", "--model", model, broken.path])
+        #expect(result.status == 1)
+        #expect(result.error.contains("video \(broken.path)") && result.error.contains("Invalid data"), "\(result.error)")
+    }
+
+    @Test func aMissingFFmpegSaysHowToInstallIt() throws {
+        let model = try Self.model.get()
+        let empty = temporaryFolder("no-ffmpeg")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let clip = empty.appendingPathComponent("clip.mp4")
+        try Data([0, 0, 0, 24] + Array("ftypisom".utf8)).write(to: clip)
+        let result = try CLI.run(["predict", "--model", model, clip.path], environment: ["PATH": empty.path])
+        #expect(result.status == 1)
+        #expect(result.error.contains("apt-get install ffmpeg"), "\(result.error)")
+    }
+
+    @Test func aVideoIsGivenAlone() throws {
+        let model = try Self.model.get()
+        let result = try CLI.run(["predict", "--model", model, "a.mp4", "b.png"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("one video per call"), "\(result.error)")
+    }
+}
