@@ -46,11 +46,11 @@ public final class AddLayer: Layer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?] {
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: GradientPool, context: PassContext) throws -> [Tensor?] {
         var grad = outputGrad
         if fusedReLU {
             guard let output else { throw ModelError.backwardBeforeForward(layer: name) }
-            grad = try buffers.tensor("inputGrad", batch: output.batch, sampleShape: sampleShape)
+            grad = try gradients.tensor(batch: output.batch, sampleShape: sampleShape)
             try backend.reluBackward(output: output, outputGrad: outputGrad, inputGrad: grad)
         }
         return needsInputGradients.map { $0 ? grad : nil }

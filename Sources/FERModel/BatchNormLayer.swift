@@ -152,9 +152,9 @@ public final class BatchNormLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
-        let inputGrad = try buffers.tensor("inputGrad", batch: input.batch, sampleShape: sampleShape)
+        let inputGrad = try gradients.tensor(batch: input.batch, sampleShape: sampleShape)
         if fusedReLUPool {
             guard let argmax = lastArgmax else { throw ModelError.backwardBeforeForward(layer: name) }
             try backend.batchNormReLUPoolBackward(poolGeometry(batch: input.batch), input: input, outputGrad: outputGrad, argmax: argmax,

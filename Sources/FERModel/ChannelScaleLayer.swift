@@ -39,11 +39,11 @@ public final class ChannelScaleLayer: Layer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?] {
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: GradientPool, context: PassContext) throws -> [Tensor?] {
         guard let saved else { throw ModelError.backwardBeforeForward(layer: name) }
         let batch = saved.input.batch
-        let inputGrad = try buffers.tensor("inputGrad", batch: batch, sampleShape: featureShape)
-        let scaleGrad = try buffers.tensor("scaleGrad", batch: batch, sampleShape: [featureShape[2]])
+        let inputGrad = try gradients.tensor(batch: batch, sampleShape: featureShape)
+        let scaleGrad = try gradients.tensor(batch: batch, sampleShape: [featureShape[2]])
         try backend.channelScaleBackward(geometry(batch: batch), input: saved.input, scale: saved.scale, outputGrad: outputGrad,
                                          inputGrad: inputGrad, scaleGrad: scaleGrad)
         return [needsInputGradients[0] ? inputGrad : nil, needsInputGradients[1] ? scaleGrad : nil]

@@ -55,12 +55,12 @@ public final class Conv2dLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
         let g = geometry(batch: input.batch)
         try backend.conv2dBackwardWeights(g, input: input, outputGrad: outputGrad, weightGrad: weight.gradient, biasGrad: bias?.gradient)
         guard needsInputGradient else { return nil }
-        let inputGrad = try buffers.tensor("inputGrad", batch: g.batch, sampleShape: inputShape)
+        let inputGrad = try gradients.tensor(batch: g.batch, sampleShape: inputShape)
         try backend.conv2dBackwardData(g, outputGrad: outputGrad, weight: weight.value, inputGrad: inputGrad)
         return inputGrad
     }

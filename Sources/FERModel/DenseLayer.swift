@@ -46,9 +46,9 @@ public final class DenseLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
-        let inputGrad = needsInputGradient ? try buffers.tensor("inputGrad", batch: input.batch, sampleShape: [inFeatures]) : nil
+        let inputGrad = needsInputGradient ? try gradients.tensor(batch: input.batch, sampleShape: [inFeatures]) : nil
         try backend.denseBackward(geometry(batch: input.batch), input: input, weight: weight.value, outputGrad: outputGrad,
                                   inputGrad: inputGrad, weightGrad: weight.gradient, biasGrad: bias.gradient)
         return inputGrad

@@ -43,9 +43,9 @@ public final class DropoutLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard let p = lastParameters else { return outputGrad }
-        let inputGrad = try buffers.tensor("inputGrad", batch: outputGrad.batch, sampleShape: sampleShape)
+        let inputGrad = try gradients.tensor(batch: outputGrad.batch, sampleShape: sampleShape)
         try backend.dropoutBackward(p, outputGrad: outputGrad, inputGrad: inputGrad)
         return inputGrad
     }

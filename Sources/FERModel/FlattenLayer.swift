@@ -20,7 +20,7 @@ public final class FlattenLayer: SingleInputLayer {
         try input.reshaped([input.batch, input.count / max(input.batch, 1)])
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         try outputGrad.reshaped([outputGrad.batch] + inputShape)
     }
 }

@@ -36,10 +36,10 @@ public final class GlobalAvgPoolLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard needsInputGradient else { return nil }
         guard lastBatch > 0 else { throw ModelError.backwardBeforeForward(layer: name) }
-        let inputGrad = try buffers.tensor("inputGrad", batch: lastBatch, sampleShape: inputShape)
+        let inputGrad = try gradients.tensor(batch: lastBatch, sampleShape: inputShape)
         try backend.globalAvgPoolBackward(geometry(batch: lastBatch), outputGrad: outputGrad, inputGrad: inputGrad)
         return inputGrad
     }

@@ -18,8 +18,9 @@ public struct PassContext: Sendable {
 }
 
 /// One node's computation in a network graph. A layer owns its parameters and, per batch
-/// size, the tensors its passes write (allocated on first use, reused for every later step,
-/// so no step allocates device memory). Shapes are per sample, NHWC ([height, width,
+/// size, the tensors its forward pass writes (allocated on first use, reused for every later
+/// step, so no step allocates device memory); its input gradients live in the network's
+/// `GradientPool`. Shapes are per sample, NHWC ([height, width,
 /// channels]) or [features]. Most layers read one value and conform through
 /// `SingleInputLayer`; joins (add, channel scale) read several.
 public protocol Layer: AnyObject {
@@ -45,9 +46,11 @@ public protocol Layer: AnyObject {
     func forward(inputs: [Tensor], context: PassContext) throws -> Tensor
     /// Given the gradient of the output, writes parameter gradients and returns one gradient
     /// per input, nil where `needsInputGradients` says it is not needed (the network input).
-    /// The returned tensors may be the layer's own buffers or `outputGrad` itself (an
-    /// identity): callers must not write into them.
-    func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?]
+    /// Input gradients are written into buffers from `gradients`, the network's pool, which
+    /// takes them back once the pass has consumed them; a layer keeps no gradient across
+    /// steps. The returned tensors may also be `outputGrad` itself (an identity): callers must
+    /// not write into them.
+    func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: GradientPool, context: PassContext) throws -> [Tensor?]
 }
 
 extension Layer {
@@ -67,8 +70,9 @@ public protocol SingleInputLayer: Layer {
     func outputShape(for inputShape: [Int]) throws -> [Int]
     func forward(_ input: Tensor, context: PassContext) throws -> Tensor
     /// Given the gradient of the output, writes parameter gradients and returns the input
-    /// gradient, or nil when `needsInputGradient` is false.
-    func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor?
+    /// gradient (in a buffer from `gradients`, or `outputGrad` itself), or nil when
+    /// `needsInputGradient` is false.
+    func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor?
 }
 
 extension SingleInputLayer {
@@ -82,8 +86,8 @@ extension SingleInputLayer {
         return try forward(inputs[0], context: context)
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?] {
-        [try backward(outputGrad, needsInputGradient: needsInputGradients.first ?? false, context: context)]
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: GradientPool, context: PassContext) throws -> [Tensor?] {
+        [try backward(outputGrad, needsInputGradient: needsInputGradients.first ?? false, gradients: gradients, context: context)]
     }
 }
 
@@ -95,11 +99,10 @@ public struct StateTensor {
     public let pytorchShape: [Int]
 }
 
-/// A layer's per-batch tensors by role ("output", "inputGrad", ...). Each is allocated on
+/// A layer's per-batch tensors by role ("output", "argmax", ...). Each is allocated on
 /// first use for the largest batch seen so far and handed out as a view for smaller batches,
 /// so a run's last partial batch and evaluation at the training batch size reuse the same
-/// memory, and a gradient buffer exists only once a backward pass asks for it. No step after
-/// the first allocates.
+/// memory. No step after the first allocates.
 public final class BatchBuffers {
     let backend: Backend
     private var storage: [String: Tensor] = [:]

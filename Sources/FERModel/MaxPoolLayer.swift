@@ -47,10 +47,10 @@ public final class MaxPoolLayer: SingleInputLayer {
     /// The window positions chosen by the last forward pass, for verification.
     public func lastArgmax() throws -> Tensor? { argmax }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard let argmax else { throw ModelError.backwardBeforeForward(layer: name) }
         let batch = argmax.batch
-        let inputGrad = try buffers.tensor("inputGrad", batch: batch, sampleShape: inputShape)
+        let inputGrad = try gradients.tensor(batch: batch, sampleShape: inputShape)
         try backend.maxPoolBackward(geometry(batch: batch), outputGrad: outputGrad, argmax: argmax, inputGrad: inputGrad)
         return inputGrad
     }

@@ -29,9 +29,9 @@ public final class ReLULayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard let output else { throw ModelError.backwardBeforeForward(layer: name) }
-        let inputGrad = try buffers.tensor("inputGrad", batch: output.batch, sampleShape: sampleShape)
+        let inputGrad = try gradients.tensor(batch: output.batch, sampleShape: sampleShape)
         try backend.reluBackward(output: output, outputGrad: outputGrad, inputGrad: inputGrad)
         return inputGrad
     }

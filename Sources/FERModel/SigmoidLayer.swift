@@ -28,10 +28,10 @@ public final class SigmoidLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
         guard let output else { throw ModelError.backwardBeforeForward(layer: name) }
         guard needsInputGradient else { return nil }
-        let inputGrad = try buffers.tensor("inputGrad", batch: output.batch, sampleShape: sampleShape)
+        let inputGrad = try gradients.tensor(batch: output.batch, sampleShape: sampleShape)
         try backend.sigmoidBackward(output: output, outputGrad: outputGrad, inputGrad: inputGrad)
         return inputGrad
     }
