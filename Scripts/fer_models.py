@@ -20,6 +20,20 @@ import torch.nn.functional as F
 CLASSES = 7
 
 
+def add_dense_head(module, names, features):
+    """Linear layers named `names`, features[0] -> features[1] -> ... (the VGG-style heads)."""
+    for name, inputs, outputs in zip(names, features, features[1:]):
+        setattr(module, name, nn.Linear(inputs, outputs))
+
+
+def dense_head(layers, x, rate, training):
+    """Flatten (NCHW order), then linear-ReLU-dropout for every layer but the last, which gives the logits."""
+    x = torch.flatten(x, 1)
+    for layer in layers[:-1]:
+        x = F.dropout(F.relu(layer(x)), rate, training)
+    return layers[-1](x)
+
+
 class Seed(nn.Module):
     """`seed`: four conv3x3-BN-ReLU-maxpool2 blocks (64-512), 4608-512-256-7, dropout 0.5."""
 
@@ -29,17 +43,12 @@ class Seed(nn.Module):
         for block in range(1, 5):
             setattr(self, f"conv{block}", nn.Conv2d(widths[block - 1], widths[block], 3, padding=1))
             setattr(self, f"bn{block}", nn.BatchNorm2d(widths[block]))
-        self.fc1 = nn.Linear(512 * 3 * 3, 512)
-        self.fc2 = nn.Linear(512, 256)
-        self.fc3 = nn.Linear(256, classes)
+        add_dense_head(self, ["fc1", "fc2", "fc3"], [512 * 3 * 3, 512, 256, classes])
 
     def forward(self, x):
         for block in range(1, 5):
             x = F.max_pool2d(F.relu(getattr(self, f"bn{block}")(getattr(self, f"conv{block}")(x))), 2)
-        x = torch.flatten(x, 1)
-        x = F.dropout(F.relu(self.fc1(x)), 0.5, self.training)
-        x = F.dropout(F.relu(self.fc2(x)), 0.5, self.training)
-        return self.fc3(x)
+        return dense_head([self.fc1, self.fc2, self.fc3], x, 0.5, self.training)
 
 
 class VggFer(nn.Module):
@@ -54,19 +63,14 @@ class VggFer(nn.Module):
             for half, in_channels in (("a", widths[stage - 1]), ("b", widths[stage])):
                 setattr(self, f"conv{stage}{half}", nn.Conv2d(in_channels, widths[stage], 3, padding=1))
                 setattr(self, f"bn{stage}{half}", nn.BatchNorm2d(widths[stage]))
-        self.lin1 = nn.Linear(512 * 3 * 3, 4096)
-        self.lin2 = nn.Linear(4096, 4096)
-        self.lin3 = nn.Linear(4096, classes)
+        add_dense_head(self, ["lin1", "lin2", "lin3"], [512 * 3 * 3, 4096, 4096, classes])
 
     def forward(self, x):
         for stage in range(1, 5):
             for half in "ab":
                 x = F.relu(getattr(self, f"bn{stage}{half}")(getattr(self, f"conv{stage}{half}")(x)))
             x = F.max_pool2d(x, 2)
-        x = torch.flatten(x, 1)
-        x = F.dropout(F.relu(self.lin1(x)), 0.2, self.training)
-        x = F.dropout(F.relu(self.lin2(x)), 0.2, self.training)
-        return self.lin3(x)
+        return dense_head([self.lin1, self.lin2, self.lin3], x, 0.2, self.training)
 
 
 class SqueezeExcitation(nn.Module):
