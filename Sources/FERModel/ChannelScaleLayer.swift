@@ -32,14 +32,14 @@ public final class ChannelScaleLayer: Layer {
 
     public func forwardFLOPs() -> Double { Double(featureShape.reduce(1, *)) }
 
-    public func forward(inputs: [Tensor], context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: inputs[0].batch, sampleShape: featureShape)
+    public func forward(inputs: [Tensor], pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: inputs[0].batch, sampleShape: featureShape, pool: pool)
         try backend.channelScaleForward(geometry(batch: inputs[0].batch), input: inputs[0], scale: inputs[1], output: output)
         saved = (inputs[0], inputs[1])
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: GradientPool, context: PassContext) throws -> [Tensor?] {
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: BufferPool, context: PassContext) throws -> [Tensor?] {
         guard let saved else { throw ModelError.backwardBeforeForward(layer: name) }
         let batch = saved.input.batch
         let inputGrad = try gradients.tensor(batch: batch, sampleShape: featureShape)

@@ -47,15 +47,15 @@ public final class Conv2dLayer: SingleInputLayer {
         return [g.outHeight, g.outWidth, outChannels]
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
         let g = geometry(batch: input.batch)
-        let output = try buffers.tensor("output", batch: g.batch, sampleShape: [g.outHeight, g.outWidth, outChannels])
+        let output = try buffers.output("output", batch: g.batch, sampleShape: [g.outHeight, g.outWidth, outChannels], pool: pool)
         try backend.conv2dForward(g, input: input, weight: weight.value, bias: bias?.value, output: output)
         savedInput = input
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: GradientPool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
         let g = geometry(batch: input.batch)
         try backend.conv2dBackwardWeights(g, input: input, outputGrad: outputGrad, weightGrad: weight.gradient, biasGrad: bias?.gradient)

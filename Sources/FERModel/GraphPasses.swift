@@ -2,12 +2,15 @@ import FERCore
 
 /// One forward pass over a network's graph, a node at a time (`Network.forward` runs it to
 /// the end; verification steps two networks in lockstep). Each value is dropped once its
-/// last reader has run, so nothing outlives its use but the layers' own saved inputs.
+/// last reader has run, so nothing outlives its use but the layers' own saved inputs; in an
+/// inference pass the values live in the network's `inferenceValues` pool, which takes each
+/// buffer back then (all but the output's, which the caller reads after the pass).
 public final class ForwardPass {
     public let network: Network
     let context: PassContext
     private var values: [Tensor?]
     private var remainingReaders: [Int]
+    private let pool: BufferPool?
     /// The index of the node `step` runs next.
     public private(set) var nextNode = 0
 
@@ -19,6 +22,8 @@ public final class ForwardPass {
         self.context = context
         values = [input] + [Tensor?](repeating: nil, count: network.nodes.count)
         remainingReaders = network.readerCounts
+        pool = context.mode == .inference ? network.inferenceValues : nil
+        pool?.keepOnly([])
     }
 
     public var isDone: Bool { nextNode == network.nodes.count }
@@ -34,12 +39,14 @@ public final class ForwardPass {
     /// Runs the next node and returns its output.
     public func step() throws -> Tensor {
         let node = network.nodes[nextNode]
-        let output = try node.layer.forward(inputs: try nextInputs(), context: context)
+        let isOutput = nextNode + 1 == network.outputSlot
+        let output = try node.layer.forward(inputs: try nextInputs(), pool: isOutput ? nil : pool, context: context)
         values[nextNode + 1] = output
         for slot in node.inputSlots {
             remainingReaders[slot] -= 1
             if remainingReaders[slot] == 0 && slot != network.outputSlot { values[slot] = nil }
         }
+        pool?.keepOnly(values)
         nextNode += 1
         return output
     }

@@ -3,9 +3,9 @@ import FERModel
 import ReferenceBackend
 import Testing
 
-/// The network's gradient pool: buffers are reused once a gradient is consumed, and reuse never
-/// lets one step's leftovers into the next step's gradients.
-@Suite struct GradientPoolTests {
+/// The network's buffer pools: gradients and inference values are reused once consumed, and
+/// reuse never lets one pass's leftovers into the next pass's results.
+@Suite struct BufferPoolTests {
     /// Six same-shaped convolutions with ReLUs: 11 activation gradients of one size.
     static let chain = ModelDescription(name: "chain", input: [6, 6, 4], nodes:
         (1...6).flatMap { [NodeDescription(name: "conv\($0)", op: .conv2d, outChannels: 4), NodeDescription(name: "relu\($0)", op: .relu)] }
@@ -46,5 +46,31 @@ import Testing
         _ = try Self.step(network, backend, seed: 9)
         let again = try Self.step(network, backend)
         #expect(first == again)
+    }
+
+    static func input(_ network: Network, _ backend: ReferenceBackend) throws -> Tensor {
+        var generator = PhiloxGenerator(seed: 8)
+        let shape = [2] + network.inputShape
+        return try backend.tensor((0..<shape.reduce(1, *)).map { _ in generator.uniform(-1, 1) }, shape)
+    }
+
+    /// A network that never trained evaluates in pooled buffers: two maps at a time instead of
+    /// one per node, with the same logits as a trained network's own buffers give.
+    @Test func inferenceOfAnUntrainedNetworkKeepsTwoValuesAtATime() throws {
+        let backend = ReferenceBackend()
+        let pooled = try Network(description: Self.chain, backend: backend)
+        let own = try Network(description: Self.chain, backend: backend)
+        try pooled.initialize(seed: 3)
+        try own.initialize(seed: 3)
+        let input = try Self.input(pooled, backend)
+        _ = try own.forward(input, context: PassContext(mode: .training))
+        let expected = try backend.floats(try own.forward(input, context: PassContext(mode: .inference)))
+        #expect(own.inferenceValues.allocatedBytes == 0, "a trained network's inference reuses its own buffers")
+        let first = try backend.floats(try pooled.forward(input, context: PassContext(mode: .inference)))
+        let again = try backend.floats(try pooled.forward(input, context: PassContext(mode: .inference)))
+        #expect(first == expected && again == expected)
+        // The pooled features reuse a map that is free by then; the output (the dense layer's
+        // logits) stays the layer's own: the caller reads it after the pass.
+        #expect(pooled.inferenceValues.allocatedBytes == 2 * (2 * 6 * 6 * 4 * 4))
     }
 }
