@@ -34,8 +34,8 @@ public final class AddLayer: Layer {
         return sampleShape
     }
 
-    public func forward(inputs: [Tensor], context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: inputs[0].batch, sampleShape: sampleShape)
+    public func forward(inputs: [Tensor], pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: inputs[0].batch, sampleShape: sampleShape, pool: pool)
         // More than two inputs: accumulate in the output (add may alias its output with an operand);
         // the ReLU, if fused, only on the last sum.
         try backend.add(a: inputs[0], b: inputs[1], output: output, fusedReLU: fusedReLU && inputs.count == 2)
@@ -46,11 +46,11 @@ public final class AddLayer: Layer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?] {
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: BufferPool, context: PassContext) throws -> [Tensor?] {
         var grad = outputGrad
         if fusedReLU {
             guard let output else { throw ModelError.backwardBeforeForward(layer: name) }
-            grad = try buffers.tensor("inputGrad", batch: output.batch, sampleShape: sampleShape)
+            grad = try gradients.tensor(batch: output.batch, sampleShape: sampleShape)
             try backend.reluBackward(output: output, outputGrad: outputGrad, inputGrad: grad)
         }
         return needsInputGradients.map { $0 ? grad : nil }

@@ -84,17 +84,17 @@ public final class BatchNormLayer: SingleInputLayer {
         return fusedReLUPool ? [inputShape[0] / 2, inputShape[1] / 2, channels] : inputShape
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
         savedInput = input
-        if fusedReLUPool { return try forwardFused(input, context: context) }
-        return fusedReLU ? try forwardReLU(input, context: context) : try forwardPlain(input, context: context)
+        if fusedReLUPool { return try forwardFused(input, pool: pool, context: context) }
+        return fusedReLU ? try forwardReLU(input, pool: pool, context: context) : try forwardPlain(input, pool: pool, context: context)
     }
 
-    private func forwardFused(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let pool = poolGeometry(batch: input.batch)
-        let pooledShape = [pool.outHeight, pool.outWidth, channels]
-        let output = try buffers.tensor("output", batch: input.batch, sampleShape: pooledShape)
-        let argmax = try buffers.tensor("argmax", batch: input.batch, sampleShape: pooledShape, .int32)
+    private func forwardFused(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let window = poolGeometry(batch: input.batch)
+        let pooledShape = [window.outHeight, window.outWidth, channels]
+        let output = try buffers.output("output", batch: input.batch, sampleShape: pooledShape, pool: pool)
+        let argmax = try buffers.output("argmax", batch: input.batch, sampleShape: pooledShape, .int32, pool: pool)
         lastArgmax = argmax
         switch context.mode {
         case .training:
@@ -102,7 +102,7 @@ public final class BatchNormLayer: SingleInputLayer {
                                                  savedMean: savedMean, savedInvStd: savedInvStd,
                                                  runningMean: runningMean, runningVar: runningVar)
             batchesTracked += 1
-            try backend.batchNormReLUPoolForward(pool, input: input, gamma: gamma.value, beta: beta.value, mean: savedMean, invStd: savedInvStd,
+            try backend.batchNormReLUPoolForward(window, input: input, gamma: gamma.value, beta: beta.value, mean: savedMean, invStd: savedInvStd,
                                                  output: output, argmax: argmax)
         case .inference:
             // Evaluation only: normalise with the running statistics, then the ReLU-pool. In
@@ -110,16 +110,16 @@ public final class BatchNormLayer: SingleInputLayer {
             // pass follows an inference pass); a buffer of its own would hold as much as every conv
             // output (71 MB for the seed network at batch 64). Both backends' normalisation is
             // elementwise, so aliasing is safe.
-            let normalized = mayOverwriteInput ? input : try buffers.tensor("normalized", batch: input.batch, sampleShape: sampleShape)
+            let normalized = mayOverwriteInput ? input : try buffers.output("normalized", batch: input.batch, sampleShape: sampleShape, pool: pool)
             try backend.batchNormForwardInference(geometry(batch: input.batch), input: input, gamma: gamma.value, beta: beta.value,
                                                   runningMean: runningMean, runningVar: runningVar, output: normalized)
-            try backend.maxPoolForward(pool, input: normalized, output: output, argmax: argmax)
+            try backend.maxPoolForward(window, input: normalized, output: output, argmax: argmax)
         }
         return output
     }
 
-    private func forwardReLU(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
+    private func forwardReLU(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: input.batch, sampleShape: sampleShape, pool: pool)
         let g = geometry(batch: input.batch)
         let statistics: BatchNormStatistics
         switch context.mode {
@@ -136,8 +136,8 @@ public final class BatchNormLayer: SingleInputLayer {
         return output
     }
 
-    private func forwardPlain(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
+    private func forwardPlain(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: input.batch, sampleShape: sampleShape, pool: pool)
         let g = geometry(batch: input.batch)
         switch context.mode {
         case .training:
@@ -152,9 +152,9 @@ public final class BatchNormLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
-        let inputGrad = try buffers.tensor("inputGrad", batch: input.batch, sampleShape: sampleShape)
+        let inputGrad = try gradients.tensor(batch: input.batch, sampleShape: sampleShape)
         if fusedReLUPool {
             guard let argmax = lastArgmax else { throw ModelError.backwardBeforeForward(layer: name) }
             try backend.batchNormReLUPoolBackward(poolGeometry(batch: input.batch), input: input, outputGrad: outputGrad, argmax: argmax,

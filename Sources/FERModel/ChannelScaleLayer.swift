@@ -32,18 +32,18 @@ public final class ChannelScaleLayer: Layer {
 
     public func forwardFLOPs() -> Double { Double(featureShape.reduce(1, *)) }
 
-    public func forward(inputs: [Tensor], context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: inputs[0].batch, sampleShape: featureShape)
+    public func forward(inputs: [Tensor], pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: inputs[0].batch, sampleShape: featureShape, pool: pool)
         try backend.channelScaleForward(geometry(batch: inputs[0].batch), input: inputs[0], scale: inputs[1], output: output)
         saved = (inputs[0], inputs[1])
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?] {
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: BufferPool, context: PassContext) throws -> [Tensor?] {
         guard let saved else { throw ModelError.backwardBeforeForward(layer: name) }
         let batch = saved.input.batch
-        let inputGrad = try buffers.tensor("inputGrad", batch: batch, sampleShape: featureShape)
-        let scaleGrad = try buffers.tensor("scaleGrad", batch: batch, sampleShape: [featureShape[2]])
+        let inputGrad = try gradients.tensor(batch: batch, sampleShape: featureShape)
+        let scaleGrad = try gradients.tensor(batch: batch, sampleShape: [featureShape[2]])
         try backend.channelScaleBackward(geometry(batch: batch), input: saved.input, scale: saved.scale, outputGrad: outputGrad,
                                          inputGrad: inputGrad, scaleGrad: scaleGrad)
         return [needsInputGradients[0] ? inputGrad : nil, needsInputGradients[1] ? scaleGrad : nil]

@@ -47,20 +47,20 @@ public final class Conv2dLayer: SingleInputLayer {
         return [g.outHeight, g.outWidth, outChannels]
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
         let g = geometry(batch: input.batch)
-        let output = try buffers.tensor("output", batch: g.batch, sampleShape: [g.outHeight, g.outWidth, outChannels])
+        let output = try buffers.output("output", batch: g.batch, sampleShape: [g.outHeight, g.outWidth, outChannels], pool: pool)
         try backend.conv2dForward(g, input: input, weight: weight.value, bias: bias?.value, output: output)
         savedInput = input
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
         let g = geometry(batch: input.batch)
         try backend.conv2dBackwardWeights(g, input: input, outputGrad: outputGrad, weightGrad: weight.gradient, biasGrad: bias?.gradient)
         guard needsInputGradient else { return nil }
-        let inputGrad = try buffers.tensor("inputGrad", batch: g.batch, sampleShape: inputShape)
+        let inputGrad = try gradients.tensor(batch: g.batch, sampleShape: inputShape)
         try backend.conv2dBackwardData(g, outputGrad: outputGrad, weight: weight.value, inputGrad: inputGrad)
         return inputGrad
     }

@@ -39,16 +39,16 @@ public final class DenseLayer: SingleInputLayer {
         DenseGeometry(batch: batch, inFeatures: inFeatures, outFeatures: outFeatures)
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: input.batch, sampleShape: [outFeatures])
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: input.batch, sampleShape: [outFeatures], pool: pool)
         try backend.denseForward(geometry(batch: input.batch), input: input, weight: weight.value, bias: bias.value, output: output)
         savedInput = input
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard let input = savedInput else { throw ModelError.backwardBeforeForward(layer: name) }
-        let inputGrad = needsInputGradient ? try buffers.tensor("inputGrad", batch: input.batch, sampleShape: [inFeatures]) : nil
+        let inputGrad = needsInputGradient ? try gradients.tensor(batch: input.batch, sampleShape: [inFeatures]) : nil
         try backend.denseBackward(geometry(batch: input.batch), input: input, weight: weight.value, outputGrad: outputGrad,
                                   inputGrad: inputGrad, weightGrad: weight.gradient, biasGrad: bias.gradient)
         return inputGrad

@@ -31,7 +31,7 @@ public final class DropoutLayer: SingleInputLayer {
         DropoutParameters(count: count, rate: rate, seed: context.seed, stream: UInt64(context.step) &* 1024 &+ UInt64(index))
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
         guard context.mode == .training, rate > 0 else {
             lastParameters = nil
             return input
@@ -43,9 +43,9 @@ public final class DropoutLayer: SingleInputLayer {
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard let p = lastParameters else { return outputGrad }
-        let inputGrad = try buffers.tensor("inputGrad", batch: outputGrad.batch, sampleShape: sampleShape)
+        let inputGrad = try gradients.tensor(batch: outputGrad.batch, sampleShape: sampleShape)
         try backend.dropoutBackward(p, outputGrad: outputGrad, inputGrad: inputGrad)
         return inputGrad
     }

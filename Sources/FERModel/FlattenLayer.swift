@@ -16,11 +16,11 @@ public final class FlattenLayer: SingleInputLayer {
         return [inputShape.reduce(1, *)]
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
         try input.reshaped([input.batch, input.count / max(input.batch, 1)])
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         try outputGrad.reshaped([outputGrad.batch] + inputShape)
     }
 }

@@ -29,17 +29,17 @@ public final class GlobalAvgPoolLayer: SingleInputLayer {
 
     public func forwardFLOPs() -> Double { Double(inputShape.reduce(1, *)) }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: input.batch, sampleShape: [inputShape[2]])
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: input.batch, sampleShape: [inputShape[2]], pool: pool)
         try backend.globalAvgPoolForward(geometry(batch: input.batch), input: input, output: output)
         lastBatch = input.batch
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard needsInputGradient else { return nil }
         guard lastBatch > 0 else { throw ModelError.backwardBeforeForward(layer: name) }
-        let inputGrad = try buffers.tensor("inputGrad", batch: lastBatch, sampleShape: inputShape)
+        let inputGrad = try gradients.tensor(batch: lastBatch, sampleShape: inputShape)
         try backend.globalAvgPoolBackward(geometry(batch: lastBatch), outputGrad: outputGrad, inputGrad: inputGrad)
         return inputGrad
     }

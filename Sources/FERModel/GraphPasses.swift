@@ -2,12 +2,15 @@ import FERCore
 
 /// One forward pass over a network's graph, a node at a time (`Network.forward` runs it to
 /// the end; verification steps two networks in lockstep). Each value is dropped once its
-/// last reader has run, so nothing outlives its use but the layers' own saved inputs.
+/// last reader has run, so nothing outlives its use but the layers' own saved inputs; in an
+/// inference pass the values live in the network's `inferenceValues` pool, which takes each
+/// buffer back then (all but the output's, which the caller reads after the pass).
 public final class ForwardPass {
     public let network: Network
     let context: PassContext
     private var values: [Tensor?]
     private var remainingReaders: [Int]
+    private let pool: BufferPool?
     /// The index of the node `step` runs next.
     public private(set) var nextNode = 0
 
@@ -19,6 +22,8 @@ public final class ForwardPass {
         self.context = context
         values = [input] + [Tensor?](repeating: nil, count: network.nodes.count)
         remainingReaders = network.readerCounts
+        pool = context.mode == .inference ? network.inferenceValues : nil
+        pool?.keepOnly([])
     }
 
     public var isDone: Bool { nextNode == network.nodes.count }
@@ -34,12 +39,14 @@ public final class ForwardPass {
     /// Runs the next node and returns its output.
     public func step() throws -> Tensor {
         let node = network.nodes[nextNode]
-        let output = try node.layer.forward(inputs: try nextInputs(), context: context)
+        let isOutput = nextNode + 1 == network.outputSlot
+        let output = try node.layer.forward(inputs: try nextInputs(), pool: isOutput ? nil : pool, context: context)
         values[nextNode + 1] = output
         for slot in node.inputSlots {
             remainingReaders[slot] -= 1
             if remainingReaders[slot] == 0 && slot != network.outputSlot { values[slot] = nil }
         }
+        pool?.keepOnly(values)
         nextNode += 1
         return output
     }
@@ -54,10 +61,11 @@ public final class ForwardPass {
 }
 
 /// One backward pass, the nodes in reverse order. A value read by several nodes receives one
-/// gradient from each; they are summed into a buffer the network keeps for that slot (never
-/// into a tensor a layer returned, which may be another slot's gradient too: add passes its
-/// output gradient to both inputs unchanged). Each gradient is dropped once its producer's
-/// backward pass has consumed it.
+/// gradient from each; they are summed into a buffer of the slot's own from the network's
+/// gradient pool (never into a tensor a layer returned, which may be another slot's gradient
+/// too: add passes its output gradient to both inputs unchanged). Each gradient is dropped
+/// once its producer's backward pass has consumed it, and after every node the pool takes
+/// back each buffer no held gradient lives in.
 public final class BackwardPass {
     public let network: Network
     let context: PassContext
@@ -74,6 +82,8 @@ public final class BackwardPass {
         gradients[network.outputSlot] = logitsGrad
         holdsSum = [Bool](repeating: false, count: network.nodes.count + 1)
         nextNode = network.nodes.count - 1
+        // A pass abandoned half-way (an error) leaves nothing handed out for this one.
+        network.gradients.keepOnly([])
     }
 
     public var isDone: Bool { nextNode < 0 }
@@ -82,7 +92,9 @@ public final class BackwardPass {
     public func nextOutputGrad() -> Tensor? { gradients[nextNode + 1] }
 
     /// Runs the next node's backward pass; returns its input gradients (nil for the network
-    /// input), or an empty list for a node the loss does not depend on.
+    /// input), or an empty list for a node the loss does not depend on. They are valid until
+    /// the next step (one that was summed into a slot's buffer goes back to the pool now and
+    /// is reused by the next node).
     @discardableResult
     public func step() throws -> [Tensor?] {
         let index = nextNode
@@ -90,7 +102,8 @@ public final class BackwardPass {
         let node = network.nodes[index]
         guard let outputGrad = gradients[index + 1] else { return [] }
         gradients[index + 1] = nil
-        let inputGrads = try node.layer.backward(outputGrad, needsInputGradients: node.inputSlots.map { $0 != 0 }, context: context)
+        let inputGrads = try node.layer.backward(outputGrad, needsInputGradients: node.inputSlots.map { $0 != 0 },
+                                                 gradients: network.gradients, context: context)
         guard inputGrads.count == node.inputSlots.count else {
             throw ModelError.inputCount(layer: node.layer.name, expected: node.inputSlots.count, actual: inputGrads.count)
         }
@@ -98,6 +111,7 @@ public final class BackwardPass {
             guard let grad else { continue }
             try accumulate(grad, into: slot)
         }
+        network.gradients.keepOnly(gradients)
         return inputGrads
     }
 
@@ -109,7 +123,7 @@ public final class BackwardPass {
         if holdsSum[slot] {
             try network.backend.add(a: existing, b: grad, output: existing)
         } else {
-            let sum = try network.gradientSums.tensor("slot \(slot)", batch: existing.batch, sampleShape: network.shape(ofSlot: slot))
+            let sum = try network.gradients.tensor(batch: existing.batch, sampleShape: network.shape(ofSlot: slot))
             try network.backend.add(a: existing, b: grad, output: sum)
             gradients[slot] = sum
             holdsSum[slot] = true

@@ -18,8 +18,9 @@ public struct PassContext: Sendable {
 }
 
 /// One node's computation in a network graph. A layer owns its parameters and, per batch
-/// size, the tensors its passes write (allocated on first use, reused for every later step,
-/// so no step allocates device memory). Shapes are per sample, NHWC ([height, width,
+/// size, the tensors its forward pass writes (allocated on first use, reused for every later
+/// step, so no step allocates device memory); its input gradients live in the network's
+/// `BufferPool`. Shapes are per sample, NHWC ([height, width,
 /// channels]) or [features]. Most layers read one value and conform through
 /// `SingleInputLayer`; joins (add, channel scale) read several.
 public protocol Layer: AnyObject {
@@ -41,13 +42,18 @@ public protocol Layer: AnyObject {
     var kind: String { get }
     /// Called once with the shapes of the input values, in the order of the node's inputs.
     func outputShape(forInputs inputShapes: [[Int]]) throws -> [Int]
-    /// Runs the forward pass and returns the layer's output tensor for this batch.
-    func forward(inputs: [Tensor], context: PassContext) throws -> Tensor
+    /// Runs the forward pass and returns the layer's output tensor for this batch. `pool` is
+    /// given in an inference pass, for every node but the output: values that no backward
+    /// pass will read go there (`BatchBuffers.output`), and the pass takes them back after
+    /// their last reader.
+    func forward(inputs: [Tensor], pool: BufferPool?, context: PassContext) throws -> Tensor
     /// Given the gradient of the output, writes parameter gradients and returns one gradient
     /// per input, nil where `needsInputGradients` says it is not needed (the network input).
-    /// The returned tensors may be the layer's own buffers or `outputGrad` itself (an
-    /// identity): callers must not write into them.
-    func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?]
+    /// Input gradients are written into buffers from `gradients`, the network's pool, which
+    /// takes them back once the pass has consumed them; a layer keeps no gradient across
+    /// steps. The returned tensors may also be `outputGrad` itself (an identity): callers must
+    /// not write into them.
+    func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: BufferPool, context: PassContext) throws -> [Tensor?]
 }
 
 extension Layer {
@@ -65,10 +71,11 @@ extension Layer {
 /// A layer that reads one value.
 public protocol SingleInputLayer: Layer {
     func outputShape(for inputShape: [Int]) throws -> [Int]
-    func forward(_ input: Tensor, context: PassContext) throws -> Tensor
+    func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor
     /// Given the gradient of the output, writes parameter gradients and returns the input
-    /// gradient, or nil when `needsInputGradient` is false.
-    func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor?
+    /// gradient (in a buffer from `gradients`, or `outputGrad` itself), or nil when
+    /// `needsInputGradient` is false.
+    func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor?
 }
 
 extension SingleInputLayer {
@@ -77,13 +84,13 @@ extension SingleInputLayer {
         return try outputShape(for: inputShapes[0])
     }
 
-    public func forward(inputs: [Tensor], context: PassContext) throws -> Tensor {
+    public func forward(inputs: [Tensor], pool: BufferPool?, context: PassContext) throws -> Tensor {
         guard inputs.count == 1 else { throw ModelError.inputCount(layer: name, expected: 1, actual: inputs.count) }
-        return try forward(inputs[0], context: context)
+        return try forward(inputs[0], pool: pool, context: context)
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], context: PassContext) throws -> [Tensor?] {
-        [try backward(outputGrad, needsInputGradient: needsInputGradients.first ?? false, context: context)]
+    public func backward(_ outputGrad: Tensor, needsInputGradients: [Bool], gradients: BufferPool, context: PassContext) throws -> [Tensor?] {
+        [try backward(outputGrad, needsInputGradient: needsInputGradients.first ?? false, gradients: gradients, context: context)]
     }
 }
 
@@ -95,11 +102,10 @@ public struct StateTensor {
     public let pytorchShape: [Int]
 }
 
-/// A layer's per-batch tensors by role ("output", "inputGrad", ...). Each is allocated on
+/// A layer's per-batch tensors by role ("output", "argmax", ...). Each is allocated on
 /// first use for the largest batch seen so far and handed out as a view for smaller batches,
 /// so a run's last partial batch and evaluation at the training batch size reuse the same
-/// memory, and a gradient buffer exists only once a backward pass asks for it. No step after
-/// the first allocates.
+/// memory. No step after the first allocates.
 public final class BatchBuffers {
     let backend: Backend
     private var storage: [String: Tensor] = [:]
@@ -108,12 +114,28 @@ public final class BatchBuffers {
 
     public func tensor(_ role: String, batch: Int, sampleShape: [Int], _ dtype: DType = .float32) throws -> Tensor {
         let shape = [batch] + sampleShape
-        if let existing = storage[role], existing.dtype == dtype, existing.count >= shape.reduce(1, *) {
+        if holds(role, count: shape.reduce(1, *), dtype), let existing = storage[role] {
             return try existing.prefix(shape)
         }
         let tensor = try backend.makeTensor(shape, dtype)
         storage[role] = tensor
         return tensor
+    }
+
+    /// A forward pass's `role` tensor: the layer's own where it holds one that fits (training
+    /// allocates it, since the backward pass reads it; an inference pass of a trained network
+    /// then reuses it and adds nothing), else from `pool` where one is given (an inference pass
+    /// of a network that never trained: evaluation, prediction), else a new own one.
+    public func output(_ role: String, batch: Int, sampleShape: [Int], _ dtype: DType = .float32, pool: BufferPool?) throws -> Tensor {
+        if let pool, !holds(role, count: batch * sampleShape.reduce(1, *), dtype) {
+            return try pool.tensor(batch: batch, sampleShape: sampleShape, dtype)
+        }
+        return try tensor(role, batch: batch, sampleShape: sampleShape, dtype)
+    }
+
+    private func holds(_ role: String, count: Int, _ dtype: DType) -> Bool {
+        guard let existing = storage[role] else { return false }
+        return existing.dtype == dtype && existing.count >= count
     }
 }
 

@@ -34,11 +34,11 @@ public final class MaxPoolLayer: SingleInputLayer {
         return [inputShape[0] / 2, inputShape[1] / 2, inputShape[2]]
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
         let g = geometry(batch: input.batch)
         let outputShape = [g.outHeight, g.outWidth, g.channels]
-        let output = try buffers.tensor("output", batch: g.batch, sampleShape: outputShape)
-        let argmax = try buffers.tensor("argmax", batch: g.batch, sampleShape: outputShape, .int32)
+        let output = try buffers.output("output", batch: g.batch, sampleShape: outputShape, pool: pool)
+        let argmax = try buffers.output("argmax", batch: g.batch, sampleShape: outputShape, .int32, pool: pool)
         try backend.maxPoolForward(g, input: input, output: output, argmax: argmax)
         self.argmax = argmax
         return output
@@ -47,10 +47,10 @@ public final class MaxPoolLayer: SingleInputLayer {
     /// The window positions chosen by the last forward pass, for verification.
     public func lastArgmax() throws -> Tensor? { argmax }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard let argmax else { throw ModelError.backwardBeforeForward(layer: name) }
         let batch = argmax.batch
-        let inputGrad = try buffers.tensor("inputGrad", batch: batch, sampleShape: inputShape)
+        let inputGrad = try gradients.tensor(batch: batch, sampleShape: inputShape)
         try backend.maxPoolBackward(geometry(batch: batch), outputGrad: outputGrad, argmax: argmax, inputGrad: inputGrad)
         return inputGrad
     }

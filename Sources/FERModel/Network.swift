@@ -31,7 +31,10 @@ public final class Network {
     public let outputSlot: Int
     /// Per slot, how many node inputs read it.
     public let readerCounts: [Int]
-    let gradientSums: BatchBuffers
+    /// Every activation gradient of a backward pass, the sums of fanned-in ones included.
+    public let gradients: BufferPool
+    /// The values of an inference pass, each held until its last reader has run.
+    public let inferenceValues: BufferPool
 
     /// - Parameter nodes: layers with the slots they read, in a topological order (every
     ///   input slot is 0 or an earlier node's); the last node is the output.
@@ -61,7 +64,8 @@ public final class Network {
         outputSlot = built.count
         readerCounts = readers
         classes = last.outputShape[0]
-        gradientSums = BatchBuffers(backend: backend)
+        gradients = BufferPool(backend: backend)
+        inferenceValues = BufferPool(backend: backend)
         // In-place inference only over a value nothing else reads, and never over the caller's input.
         for node in built {
             if let norm = node.layer as? BatchNormLayer {

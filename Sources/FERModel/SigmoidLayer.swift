@@ -21,17 +21,17 @@ public final class SigmoidLayer: SingleInputLayer {
         return inputShape
     }
 
-    public func forward(_ input: Tensor, context: PassContext) throws -> Tensor {
-        let output = try buffers.tensor("output", batch: input.batch, sampleShape: sampleShape)
+    public func forward(_ input: Tensor, pool: BufferPool?, context: PassContext) throws -> Tensor {
+        let output = try buffers.output("output", batch: input.batch, sampleShape: sampleShape, pool: pool)
         try backend.sigmoidForward(input: input, output: output)
         self.output = output
         return output
     }
 
-    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, context: PassContext) throws -> Tensor? {
+    public func backward(_ outputGrad: Tensor, needsInputGradient: Bool, gradients: BufferPool, context: PassContext) throws -> Tensor? {
         guard let output else { throw ModelError.backwardBeforeForward(layer: name) }
         guard needsInputGradient else { return nil }
-        let inputGrad = try buffers.tensor("inputGrad", batch: output.batch, sampleShape: sampleShape)
+        let inputGrad = try gradients.tensor(batch: output.batch, sampleShape: sampleShape)
         try backend.sigmoidBackward(output: output, outputGrad: outputGrad, inputGrad: inputGrad)
         return inputGrad
     }
