@@ -78,12 +78,13 @@ static inline int fer_jpeg_damage_status(const struct fer_jpeg_error_mgr *mgr) {
     return FER_CODEC_CORRUPT;
 }
 
-/* Decodes a JPEG held in memory to 8-bit luma. Colour (YCbCr) files are reduced by
- * libjpeg's JCS_GRAYSCALE output, which keeps the Y channel: BT.601 luma
- * Y = 0.299 R + 0.587 G + 0.114 B, computed on gamma-encoded values by the encoder. */
-static inline int fer_decode_jpeg_gray(const unsigned char *data, size_t size,
-                                       unsigned char **out, int *width, int *height,
-                                       char *err, size_t errlen) {
+/* Decodes a JPEG held in memory to 8-bit luma (channels 1) or RGB (channels 3, for drawing
+ * on). Colour (YCbCr) files are reduced to luma by libjpeg's JCS_GRAYSCALE output, which keeps
+ * the Y channel: BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B, computed on gamma-encoded values
+ * by the encoder. */
+static inline int fer_decode_jpeg(const unsigned char *data, size_t size, int channels,
+                                  unsigned char **out, int *width, int *height,
+                                  char *err, size_t errlen) {
     struct jpeg_decompress_struct cinfo;
     struct fer_jpeg_error_mgr jerr;
     unsigned char *volatile pixels = NULL;
@@ -116,17 +117,17 @@ static inline int fer_decode_jpeg_gray(const unsigned char *data, size_t size,
         jpeg_destroy_decompress(&cinfo);
         return FER_CODEC_TOO_LARGE;
     }
-    cinfo.out_color_space = JCS_GRAYSCALE;
+    cinfo.out_color_space = channels == 3 ? JCS_RGB : JCS_GRAYSCALE;
     jpeg_start_decompress(&cinfo);
-    size_t w = cinfo.output_width, h = cinfo.output_height;
-    pixels = (unsigned char *)malloc(w * h > 0 ? w * h : 1);
+    size_t w = cinfo.output_width, h = cinfo.output_height, stride = w * (size_t)cinfo.output_components;
+    pixels = (unsigned char *)malloc(stride * h > 0 ? stride * h : 1);
     if (pixels == NULL) {
         fer_codec_set_error(err, errlen, "out of memory");
         jpeg_destroy_decompress(&cinfo);
         return FER_CODEC_TOO_LARGE;
     }
     while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = pixels + (size_t)cinfo.output_scanline * w;
+        JSAMPROW row = pixels + (size_t)cinfo.output_scanline * stride;
         jpeg_read_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_decompress(&cinfo);
@@ -202,9 +203,9 @@ static inline int fer_encode_jpeg(const unsigned char *pixels, int width, int he
  * cameras and editors write them. libpng's simplified API would take such a file as linear
  * light instead (its documented default for 16-bit data), which brightens every mid-tone
  * (a 16-bit 50% gray came out as 186, not 128) and so changes what the network sees. */
-static inline int fer_decode_png_gray(const unsigned char *data, size_t size,
-                                      unsigned char **out, int *width, int *height,
-                                      char *err, size_t errlen) {
+static inline int fer_decode_png(const unsigned char *data, size_t size, int channels,
+                                 unsigned char **out, int *width, int *height,
+                                 char *err, size_t errlen) {
     png_image image;
     *out = NULL;
     memset(&image, 0, sizeof image);
@@ -220,11 +221,12 @@ static inline int fer_decode_png_gray(const unsigned char *data, size_t size,
         png_image_free(&image);
         return FER_CODEC_TOO_LARGE;
     }
-    int colour = (image.format & PNG_FORMAT_FLAG_COLOR) != 0;
+    /* RGB output (channels 3) expands a gray file; luma output reduces a colour one below. */
+    int colour = channels == 3 || (image.format & PNG_FORMAT_FLAG_COLOR) != 0;
     image.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
     image.format = colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
-    size_t channels = colour ? 3 : 1;
-    unsigned char *buffer = (unsigned char *)malloc(w * h * channels > 0 ? w * h * channels : 1);
+    size_t decoded = colour ? 3 : 1;
+    unsigned char *buffer = (unsigned char *)malloc(w * h * decoded > 0 ? w * h * decoded : 1);
     if (buffer == NULL) {
         fer_codec_set_error(err, errlen, "out of memory");
         png_image_free(&image);
@@ -239,7 +241,7 @@ static inline int fer_decode_png_gray(const unsigned char *data, size_t size,
         free(buffer);
         return FER_CODEC_CORRUPT;
     }
-    if (colour) {
+    if (colour && channels == 1) {
         for (size_t i = 0; i < w * h; i++) {
             unsigned r = buffer[3 * i], g = buffer[3 * i + 1], b = buffer[3 * i + 2];
             buffer[i] = (unsigned char)((19595u * r + 38470u * g + 7471u * b + 32768u) >> 16);

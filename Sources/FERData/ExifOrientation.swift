@@ -47,15 +47,14 @@ enum ExifOrientation {
     }
 }
 
-extension GrayImage {
-    /// The image turned for display as EXIF orientation `o` says (1: as stored; 2-4: mirrored
-    /// or turned 180 degrees; 5-8: transposed, with width and height swapped; 6 is a 90 degree
-    /// clockwise turn, 8 counter-clockwise).
-    public func oriented(_ o: Int) -> GrayImage {
-        let (w, h) = (width, height)
+extension ExifOrientation {
+    /// Pixels of `channels` bytes each, row-major, turned for display as orientation `o` says
+    /// (1: as stored; 2-4: mirrored or turned 180 degrees; 5-8: transposed, with width and
+    /// height swapped; 6 is a 90 degree clockwise turn, 8 counter-clockwise).
+    static func orient(_ pixels: [UInt8], width w: Int, height h: Int, channels: Int, _ o: Int) -> (width: Int, height: Int, pixels: [UInt8]) {
         let swaps = o >= 5 && o <= 8
         let (outWidth, outHeight) = swaps ? (h, w) : (w, h)
-        var out = [UInt8](repeating: 0, count: w * h)
+        var out = [UInt8](repeating: 0, count: w * h * channels)
         for y in 0..<outHeight {
             for x in 0..<outWidth {
                 let (sx, sy): (Int, Int)
@@ -69,9 +68,25 @@ extension GrayImage {
                 case 8: (sx, sy) = (w - 1 - y, x)
                 default: (sx, sy) = (x, y)
                 }
-                out[y * outWidth + x] = pixels[sy * w + sx]
+                for c in 0..<channels { out[(y * outWidth + x) * channels + c] = pixels[(sy * w + sx) * channels + c] }
             }
         }
-        return GrayImage(width: outWidth, height: outHeight, pixels: out)
+        return (outWidth, outHeight, out)
+    }
+}
+
+extension GrayImage {
+    /// The image turned for display as EXIF orientation `o` says (`ExifOrientation.orient`).
+    public func oriented(_ o: Int) -> GrayImage {
+        let turned = ExifOrientation.orient(pixels, width: width, height: height, channels: 1, o)
+        return GrayImage(width: turned.width, height: turned.height, pixels: turned.pixels)
+    }
+}
+
+extension RGBImage {
+    /// The image turned for display as EXIF orientation `o` says (`ExifOrientation.orient`).
+    public func oriented(_ o: Int) -> RGBImage {
+        let turned = ExifOrientation.orient(pixels, width: width, height: height, channels: 3, o)
+        return RGBImage(width: turned.width, height: turned.height, pixels: turned.pixels)
     }
 }

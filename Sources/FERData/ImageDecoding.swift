@@ -34,6 +34,26 @@ public enum ImageFormat: String, Sendable {
 /// FER-2013's own grayscale images were made with, whichever container they arrive in.
 /// `path` is only used to name the file in errors.
 public func decodeGrayImage(_ bytes: [UInt8], path: String) throws(DataError) -> GrayImage {
+    let decoded = try decodePixels(bytes, channels: 1, path: path)
+    return GrayImage(width: decoded.width, height: decoded.height, pixels: decoded.pixels)
+}
+
+/// Decodes a JPEG or PNG to 8-bit RGB at its own size, upright by EXIF as `decodeGrayImage`
+/// (its luma is not bit-identical to `decodeGrayImage`'s for JPEGs: that keeps the stored Y).
+/// For drawing on: `predict --annotate` marks the faces on the colour picture.
+public func decodeRGBImage(_ bytes: [UInt8], path: String) throws(DataError) -> RGBImage {
+    let decoded = try decodePixels(bytes, channels: 3, path: path)
+    return RGBImage(width: decoded.width, height: decoded.height, pixels: decoded.pixels)
+}
+
+/// Reads and decodes an image file to RGB at its own size.
+public func decodeRGBImage(atPath path: String) throws(DataError) -> RGBImage {
+    try decodeRGBImage(try FileAccess.read(path), path: path)
+}
+
+/// The decoded pixels, `channels` (1: luma, 3: RGB) bytes each, turned upright as a JPEG's EXIF
+/// orientation tag says.
+private func decodePixels(_ bytes: [UInt8], channels: Int32, path: String) throws(DataError) -> (width: Int, height: Int, pixels: [UInt8]) {
     if bytes.isEmpty { throw DataError(.notAnImage, path: path, reason: "file is empty") }
     guard let format = ImageFormat(sniffing: bytes) else {
         let kind = FileKind(sniffing: bytes)
@@ -56,8 +76,8 @@ public func decodeGrayImage(_ bytes: [UInt8], path: String) throws(DataError) ->
     let status = bytes.withUnsafeBufferPointer { data in
         message.withUnsafeMutableBufferPointer { err in
             switch format {
-            case .jpeg: fer_decode_jpeg_gray(data.baseAddress, data.count, &out, &width, &height, err.baseAddress, err.count)
-            case .png: fer_decode_png_gray(data.baseAddress, data.count, &out, &width, &height, err.baseAddress, err.count)
+            case .jpeg: fer_decode_jpeg(data.baseAddress, data.count, channels, &out, &width, &height, err.baseAddress, err.count)
+            case .png: fer_decode_png(data.baseAddress, data.count, channels, &out, &width, &height, err.baseAddress, err.count)
             }
         }
     }
@@ -81,10 +101,12 @@ public func decodeGrayImage(_ bytes: [UInt8], path: String) throws(DataError) ->
     defer { free(pixelsPointer) }
     let w = Int(width), h = Int(height)
     guard w > 0 && h > 0 else { throw DataError(.notAnImage, path: path, reason: "\(name) has zero size") }
-    let image = GrayImage(width: w, height: h, pixels: Array(UnsafeBufferPointer(start: pixelsPointer, count: w * h)))
+    let pixels = Array(UnsafeBufferPointer(start: pixelsPointer, count: w * h * Int(channels)))
     // A camera's JPEG is stored as the sensor saw it; EXIF says how to turn it upright.
-    if format == .jpeg, let orientation = ExifOrientation.of(jpeg: bytes), orientation != 1 { return image.oriented(orientation) }
-    return image
+    if format == .jpeg, let orientation = ExifOrientation.of(jpeg: bytes), orientation != 1 {
+        return ExifOrientation.orient(pixels, width: w, height: h, channels: Int(channels), orientation)
+    }
+    return (w, h, pixels)
 }
 
 /// Reads and decodes an image file to grayscale at its own size.

@@ -29,6 +29,8 @@ public struct AnalyzedFace: Sendable {
 /// out with edge pixels repeated where the widened box leaves the image, shrunk to 48x48 as
 /// training images are (`GrayImage.resized`), normalised with the model's normalisation and
 /// classified in batches of exactly `batchSize` (padded), so no program is compiled per face count.
+/// The crops go through `augment_batch` as evaluation's images do, so normalisation and the
+/// test-time views (`setTestTimeAugmentation`) are the ones `fer-cl evaluate` scores.
 public final class FaceAnalyzer {
     public let backend: Backend
     public let network: Network
@@ -39,7 +41,10 @@ public final class FaceAnalyzer {
     /// Pictures wider than this are shrunk to it for detection only (nil: detect at full size).
     public var detectionWidth: Int?
     public let batchSize: Int
-    private let input: Tensor
+    /// The probabilities are averaged over these views of each crop (one: the crop as it is).
+    public private(set) var views: [AugmentParameters]
+    public private(set) var testTimeAugmentation = TestTimeAugmentation.none
+    private let crops: Tensor, labels: Tensor, indices: Tensor, input: Tensor, inputLabels: Tensor
 
     /// Measured with Scripts/emotion-through-detector (656 test/ faces pasted into pictures, one
     /// model): accuracy on the found faces 41.4% at margin 0, 42.4% at 0.05, 39.6% at 0.1, 33.9%
@@ -60,7 +65,22 @@ public final class FaceAnalyzer {
         self.parameters = parameters
         self.margin = margin
         self.batchSize = batchSize
+        crops = try backend.makeTensor([batchSize, Dataset.side, Dataset.side], .uint8)
+        labels = try backend.makeTensor([batchSize], .int32)
+        indices = try backend.makeTensor([batchSize], .int32)
         input = try backend.makeTensor([batchSize, Dataset.side, Dataset.side, 1], .float32)
+        inputLabels = try backend.makeTensor([batchSize], .int32)
+        try backend.upload([Int32](repeating: 0, count: batchSize), to: labels)
+        try backend.upload((0..<Int32(batchSize)).map { $0 }, to: indices)
+        views = [normalization.plainBatch(batch: batchSize, imageCount: batchSize)]
+    }
+
+    /// `--tta`: average each face's probabilities over the flip or ten-crop views (ten-crop needs
+    /// a model trained with --crop-padding, whose offsets it uses).
+    public func setTestTimeAugmentation(_ tta: TestTimeAugmentation) throws {
+        views = try tta.views(of: normalization.plainBatch(batch: batchSize, imageCount: batchSize),
+                              trainingCropPadding: normalization.trainingCropPadding)
+        testTimeAugmentation = tta
     }
 
     /// The faces of `image`, in the detector's order (none when it finds none).
@@ -99,30 +119,26 @@ public final class FaceAnalyzer {
         return GrayImage(width: side, height: side, pixels: pixels).resized(width: Dataset.side, height: Dataset.side)
     }
 
-    /// 48x48 images through the network, `batchSize` at a time.
+    /// 48x48 images through the network, `batchSize` at a time; the logits are the plain view's.
     func classify(_ faces: [GrayImage]) throws -> [(probabilities: [Double], logits: [Float])] {
         var results: [(probabilities: [Double], logits: [Float])] = []
         let pixelsPerFace = Dataset.side * Dataset.side
+        let k = network.classes
         var start = 0
         while start < faces.count {
             let chunk = faces[start..<min(start + batchSize, faces.count)]
             // Always padded to batchSize: on POCL a batch of 2 measured no faster than 8 (131 against
             // 93-112 ms per frame of two faces), and one size means one set of programs.
-            var values = [Float](repeating: 0, count: batchSize * pixelsPerFace)
-            for (row, face) in chunk.enumerated() {
-                for (i, p) in face.pixels.enumerated() {
-                    values[row * pixelsPerFace + i] = (Float(p) * normalization.scale - normalization.mean) / normalization.std
-                }
+            var pixels = [UInt8](repeating: 0, count: batchSize * pixelsPerFace)
+            for (row, face) in chunk.enumerated() { pixels.replaceSubrange((row * pixelsPerFace)..<((row + 1) * pixelsPerFace), with: face.pixels) }
+            try backend.upload(pixels, to: crops)
+            let logits = try views.map { view in
+                try backend.augmentBatch(view, images: crops, labels: labels, indices: indices, output: input, outputLabels: inputLabels)
+                return try backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
             }
-            try backend.upload(values, to: input)
-            let logits = try backend.floats(try network.forward(input, context: PassContext(mode: .inference)))
-            let k = network.classes
             for row in 0..<chunk.count {
-                let scores = Array(logits[(row * k)..<((row + 1) * k)])
-                let top = Double(scores.max()!)
-                let exps = scores.map { exp(Double($0) - top) }
-                let total = exps.reduce(0, +)
-                results.append((exps.map { $0 / total }, scores))
+                let rows = logits.map { $0[(row * k)..<((row + 1) * k)] }
+                results.append((TestTimeAugmentation.averagedProbabilities(rows), Array(rows[0])))
             }
             start += batchSize
         }

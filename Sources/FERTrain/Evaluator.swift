@@ -84,6 +84,21 @@ public enum TestTimeAugmentation: String, Sendable, CaseIterable {
     }
 }
 
+extension TestTimeAugmentation {
+    /// The softmax of each view's logits, averaged: what `evaluate` scores and `predict` reports.
+    public static func averagedProbabilities(_ views: [ArraySlice<Float>]) -> [Double] {
+        guard let k = views.first?.count else { return [] }
+        var probabilities = [Double](repeating: 0, count: k)
+        for view in views {
+            let scores = view.map(Double.init)
+            let top = scores.max()!
+            let sum = scores.reduce(0.0) { $0 + exp($1 - top) }
+            for c in 0..<k { probabilities[c] += exp(scores[c] - top) / sum / Double(views.count) }
+        }
+        return probabilities
+    }
+}
+
 public enum TestTimeAugmentationError: Error, CustomStringConvertible {
     case noTrainingCrops
 
@@ -134,14 +149,8 @@ public struct Evaluator {
                     let logSum = log(scores.reduce(0.0) { $0 + exp(Double($1) - top) }) + top
                     lossSum += logSum - Double(scores[row * k + label])
                 } else {
-                    // The views' probabilities averaged; the loss is that mixture's cross-entropy.
-                    var probabilities = [Double](repeating: 0, count: k)
-                    for view in logits {
-                        let scores = view[(row * k)..<((row + 1) * k)].map(Double.init)
-                        let top = scores.max()!
-                        let sum = scores.reduce(0.0) { $0 + exp($1 - top) }
-                        for c in 0..<k { probabilities[c] += exp(scores[c] - top) / sum / Double(views.count) }
-                    }
+                    // The loss is the cross-entropy of the views' averaged probabilities.
+                    let probabilities = TestTimeAugmentation.averagedProbabilities(logits.map { $0[(row * k)..<((row + 1) * k)] })
                     let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
                     confusion[label][predicted] += 1
                     lossSum -= log(max(probabilities[label], 1e-300))

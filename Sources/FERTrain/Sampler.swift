@@ -1,3 +1,4 @@
+import Foundation
 import FERCore
 import FERData
 
@@ -33,10 +34,11 @@ public struct Sampler: Sendable {
         }
     }
 
-    /// Inverse-frequency weights n / (classes * n_c) (scikit-learn's "balanced"); 0 for absent classes.
-    public static func classWeights(labels: [Int32], classes: Int = EmotionClass.count) -> [Float] {
+    /// Inverse-frequency weights (n / (classes * n_c))^power (power 1: scikit-learn's "balanced");
+    /// 0 for absent classes.
+    public static func classWeights(labels: [Int32], classes: Int = EmotionClass.count, power: Float = 1) -> [Float] {
         var counts = [Int](repeating: 0, count: classes)
         for label in labels where (0..<classes).contains(Int(label)) { counts[Int(label)] += 1 }
-        return counts.map { $0 > 0 ? Float(labels.count) / Float(classes * $0) : 0 }
+        return counts.map { $0 > 0 ? Float(pow(Double(labels.count) / Double(classes * $0), Double(power))) : 0 }
     }
 }

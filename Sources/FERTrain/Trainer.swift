@@ -83,7 +83,7 @@ public final class Trainer {
         self.train = try DeviceDataset(train, on: network.backend)
         self.validation = try validation.map { try DeviceDataset($0, on: network.backend) }
         loss = try SoftmaxCrossEntropyLoss(backend: network.backend, classes: network.classes,
-                                           classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels) : nil,
+                                           classWeights: options.classWeights ? Sampler.classWeights(labels: train.labels, power: options.classWeightPower) : nil,
                                            labelSmoothing: options.labelSmoothing)
         optimizer = options.makeOptimizer(step: state.step)
         clipper = options.gradientClipNorm > 0 ? try GradientClipper(maxNorm: options.gradientClipNorm, backend: network.backend) : nil

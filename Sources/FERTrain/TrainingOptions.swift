@@ -62,6 +62,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var labelSmoothing: Float = 0
     // Class balancing.
     public var classWeights = false
+    /// Class weights are the inverse frequencies raised to this power (1: scikit-learn's
+    /// "balanced"; 0.5: their square root, a milder push towards the rare classes).
+    public var classWeightPower: Float = 1
     public var balancedSampling = false
     /// Fraction of the training split held out for validation when the data has no test split
     /// or `--val-split` asks for it.
@@ -115,6 +118,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         weightAverageDecay = try c.value(.weightAverageDecay, or: d.weightAverageDecay)
         gradientClipNorm = try c.value(.gradientClipNorm, or: d.gradientClipNorm)
         classWeights = try c.value(.classWeights, or: d.classWeights)
+        classWeightPower = try c.value(.classWeightPower, or: d.classWeightPower)
         balancedSampling = try c.value(.balancedSampling, or: d.balancedSampling)
         validationSplit = try c.value(.validationSplit, or: d.validationSplit)
         stratifiedValidationSplit = try c.value(.stratifiedValidationSplit, or: false)
@@ -125,7 +129,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case recipe, architecture, epochs, batch, learningRate, weightDecay, decoupledWeightDecay, optimizer, momentum, nesterov,
              sparesVectorsFromDecay, schedule, warmupEpochs, stepEpochs,
              stepGamma, plateauFactor, plateauPatience, seed, flipProbability, rotationDegrees, scaleJitter, translatePixels, cropPadding, erasingProbability, mixupAlpha, cutmixAlpha, mixProbability, mean, std,
-             labelSmoothing, weightAverageDecay, gradientClipNorm, classWeights, balancedSampling, validationSplit, stratifiedValidationSplit, data
+             labelSmoothing, weightAverageDecay, gradientClipNorm, classWeights, classWeightPower, balancedSampling, validationSplit, stratifiedValidationSplit, data
     }
 
     public var mixing: BatchMixing { BatchMixing(mixupAlpha: mixupAlpha, cutmixAlpha: cutmixAlpha, probability: mixProbability) }

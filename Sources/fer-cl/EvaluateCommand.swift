@@ -43,12 +43,7 @@ struct EvaluateCommand: Command {
         }
         var evaluator = Evaluator(network: network, normalization: normalization)
         evaluator.batch = try arguments.int("batch", default: 256, range: 1...65_536)
-        if let mode = arguments.string("tta") {
-            guard let tta = TestTimeAugmentation(rawValue: mode) else {
-                throw UsageError(message: "--tta must be \(TestTimeAugmentation.allCases.map(\.rawValue).joined(separator: ", ")), got '\(mode)'", command: Self.name)
-            }
-            evaluator.testTimeAugmentation = tta
-        }
+        evaluator.testTimeAugmentation = try Self.testTimeAugmentation(arguments, command: Self.name)
         let evaluation = try evaluator.evaluate(try DeviceDataset(dataset, on: backend))
         if let svgPath = arguments.string("confusion") {
             try Data(evaluation.confusionSVG.utf8).write(to: URL(fileURLWithPath: svgPath))
@@ -81,5 +76,14 @@ struct EvaluateCommand: Command {
             Dataset(images: combined.images + next.images, labels: combined.labels + next.labels, split: .test,
                     source: combined.source, report: combined.report)
         }
+    }
+
+    /// `--tta MODE` (evaluate and predict).
+    static func testTimeAugmentation(_ arguments: ParsedArguments, command: String) throws -> TestTimeAugmentation {
+        guard let mode = arguments.string("tta") else { return .none }
+        guard let tta = TestTimeAugmentation(rawValue: mode) else {
+            throw UsageError(message: "--tta must be \(TestTimeAugmentation.allCases.map(\.rawValue).joined(separator: ", ")), got '\(mode)'", command: command)
+        }
+        return tta
     }
 }

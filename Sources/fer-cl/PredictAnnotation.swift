@@ -4,7 +4,8 @@ import Foundation
 
 /// `predict --annotate DIR` for pictures: each input written into DIR under its own file
 /// name (a second input of the same name gets `-2`, `-3`...), with the boxes and labels drawn
-/// on the gray picture the detector saw (upright by EXIF), as PNG or JPEG by the name's extension.
+/// on the picture in its own colours (upright by EXIF, as the detector saw it), as PNG or JPEG
+/// by the name's extension.
 struct PredictAnnotation {
     let folder: URL
     private var used: Set<String> = []
@@ -20,7 +21,10 @@ struct PredictAnnotation {
 
     /// Writes the annotated picture and returns its path.
     mutating func write(_ image: GrayImage, faces: [AnalyzedFace], input: String) throws -> String {
-        var canvas = RGBImage(gray: image)
+        // The detector's gray picture is the fallback canvas (a colour decode failing after the
+        // gray one succeeded would be a libjpeg colour-space limit, not a reason to lose the output).
+        var canvas = (try? decodeRGBImage(atPath: input)).flatMap { $0.width == image.width && $0.height == image.height ? $0 : nil }
+            ?? RGBImage(gray: image)
         FaceAnnotation.draw(faces, on: &canvas)
         let source = URL(fileURLWithPath: input)
         let stem = source.deletingPathExtension().lastPathComponent

@@ -6,7 +6,7 @@ import Foundation
 struct PredictCommand: Command {
     static let name = "predict"
     static let summary = "Find the faces in pictures and classify each: box, detection score and the top emotions."
-    static let usage = "--model FILE INPUT... [--top 3] [--json | --csv] [--no-detect] [--annotate DIR] [--cascade FILE] [--device D]\n"
+    static let usage = "--model FILE INPUT... [--top 3] [--json | --csv] [--no-detect] [--tta flip|ten-crop] [--annotate DIR] [--cascade FILE] [--device D]\n"
         + "       fer-cl predict --model FILE VIDEO [--fps N] [--json | --csv] [--annotate OUT.mp4] [--timeline FILE.svg]"
     static let options: [OptionSpec] = [
         .value("model", "FILE", "A fer-cl model file."),
@@ -14,6 +14,8 @@ struct PredictCommand: Command {
         .flag("json", "One JSON object per image and line: path, faces (box, neighbors, top emotions, probabilities, logits), milliseconds."),
         .flag("csv", "One CSV row per face: path, face, box, neighbors, top emotion and every class probability."),
         .flag("no-detect", "Take every image as one face crop (as training images are), without face detection."),
+        .value("tta", "MODE", "Test-time augmentation as in evaluate: none (default), flip or ten-crop (each face's probabilities averaged over its views; the logits stay the plain view's)."),
+        
         .value("annotate", "DIR|FILE", "Pictures: write each into DIR with boxes and labels drawn. Video: write the annotated frames to FILE (e.g. out.mp4) through ffmpeg."),
         .value("fps", "N", "Video: frames per second to sample (default: the clip's own rate)."),
         .value("timeline", "FILE", "Video: an SVG of each tracked face's emotion probabilities over time."),
@@ -82,6 +84,7 @@ struct PredictCommand: Command {
         let cascade = detect ? try HaarCascade(contentsOfFile: arguments.string("cascade") ?? HaarCascade.defaultPath) : nil
         let analyzer = try FaceAnalyzer(modelPath: modelPath, cascade: cascade, backend: backend, parameters: parameters, margin: margin)
         analyzer.detectionWidth = detectionWidth
+        try analyzer.setTestTimeAugmentation(try EvaluateCommand.testTimeAugmentation(arguments, command: Self.name))
         let paths = PredictInputs.paths(arguments.positional)
         guard !paths.isEmpty else { throw UsageError(message: "no JPEG or PNG files among the inputs", command: Self.name) }
         let videos = paths.filter(PredictInputs.isVideo)

@@ -24,7 +24,8 @@ enum RunOptions {
         ("crop-padding", { "\($0.cropPadding)" }), ("erase", { "\($0.erasingProbability)" }),
         ("mixup", { "\($0.mixupAlpha)" }), ("cutmix", { "\($0.cutmixAlpha)" }), ("mix-prob", { "\($0.mixProbability)" }), ("mean", { "\($0.mean)" }), ("std", { "\($0.std)" }),
         ("label-smoothing", { "\($0.labelSmoothing)" }), ("ema", { "\($0.weightAverageDecay)" }),
-        ("clip-norm", { "\($0.gradientClipNorm)" }), ("class-weights", { flag($0.classWeights) }), ("balanced", { flag($0.balancedSampling) }),
+        ("clip-norm", { "\($0.gradientClipNorm)" }), ("class-weights", { flag($0.classWeights) }),
+        ("class-weight-power", { "\($0.classWeightPower)" }), ("balanced", { flag($0.balancedSampling) }),
         ("val-split", { "\($0.validationSplit)" }),
         ("data", { $0.data?.path ?? "unknown" }), ("val", { $0.data?.validationPath ?? "none" }),
         ("subset", { $0.data?.trainSubset.map(String.init) ?? "none (all images)" }),
@@ -84,6 +85,10 @@ enum RunOptions {
         options.weightAverageDecay = try a.float("ema", default: options.weightAverageDecay)
         options.gradientClipNorm = try a.float("clip-norm", default: options.gradientClipNorm)
         if a.flag("class-weights") { options.classWeights = true }
+        options.classWeightPower = try a.float("class-weight-power", default: options.classWeightPower)
+        guard options.classWeightPower >= 0 else {
+            throw UsageError(message: "--class-weight-power must be at least 0, got \(options.classWeightPower)", command: command)
+        }
         if a.flag("balanced") { options.balancedSampling = true }
         options.validationSplit = try a.float("val-split", default: options.validationSplit)
     }

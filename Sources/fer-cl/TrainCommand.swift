@@ -50,6 +50,7 @@ struct TrainCommand: Command {
         .value("ema", "DECAY", "Keep an exponential moving average of the weights (e.g. 0.999), validated and saved as the model (default 0: off)."),
         .value("label-smoothing", "S", "Label smoothing of the cross-entropy, as torch's label_smoothing (default 0)."),
         .flag("class-weights", "Weight the loss by inverse class frequency."),
+        .value("class-weight-power", "P", "With --class-weights: the inverse frequencies raised to P (default 1; 0.5: their square root, milder)."),
         .flag("balanced", "Sample classes equally often (oversampling rare ones)."),
         .value("subset", "N", "Train on a random N images of the training split (quick experiments, smoke tests)."),
         .value("val-subset", "N", "Validate on a random N images of the validation data."),

@@ -125,30 +125,46 @@ let ffmpegPresent = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].contains { File
         #expect(ids.isEmpty == svg.contains("no face found in any frame"))
     }
 
+    /// A gray and a colour picture annotated into a folder: the boxes in the top emotion's
+    /// colour (exactly on the colour picture, as luma on the gray one), every pixel away from
+    /// them as it was, the colour picture in its own colours.
     @Test func picturesAreAnnotatedIntoAFolder() throws {
         let model = try Self.model.get()
         let folder = temporaryFolder("annotate-in")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let picture = Self.frame(0)
+        // A warm tint of about the same luma (0.299 * 16 = 0.114 * 42), so the faces are still found.
+        let rgb = picture.pixels.flatMap { [UInt8(min(Int($0) + 16, 255)), $0, UInt8(max(Int($0) - 42, 0))] }
         try writePNG(gray: picture.pixels, width: picture.width, height: picture.height, to: folder.appendingPathComponent("scene.png").path)
+        try Data(try encodePNG(rgb: rgb, width: picture.width, height: picture.height)).write(to: folder.appendingPathComponent("tinted.png"))
         let out = temporaryFolder("annotate-out")
         let result = try CLI.run(["predict", "--model", model, "--json", "--annotate", out.path, folder.path])
         try #require(result.status == 0, "\(result.error)")
-        let faces = try Self.objects(result.output)[0]["faces"] as! [[String: Any]]
-        let drawn = try decodeGrayImage(atPath: out.appendingPathComponent("scene.png").path)
-        #expect(drawn.width == picture.width && drawn.height == picture.height)
-        if Self.faces != nil { #expect(!faces.isEmpty, "the pasted faces are found") }
-        for face in faces {
-            // The box's left edge, half way down, is in the face's top emotion's colour (read back as luma).
-            let b = Self.box(face)
-            let emotion = EmotionClass.allCases.first { $0.name == ((face["top"] as! [[String: Any]])[0]["emotion"] as! String) }!
-            let c = emotion.colour
-            let luma = RGBImage(width: 1, height: 1, pixels: [c.r, c.g, c.b]).luma.pixels[0]
-            #expect(drawn.pixels[(b.y + b.h / 2) * drawn.width + b.x] == luma)
+        let objects = try Self.objects(result.output)
+        func faces(_ name: String) -> [[String: Any]] {
+            objects.first { ($0["image"] as! String).hasSuffix(name) }!["faces"] as! [[String: Any]]
         }
-        // Away from every box, the picture is as it was.
-        let far = faces.isEmpty ? 0 : 239 * picture.width + 359
-        #expect(drawn.pixels[far] == picture.pixels[far])
+        func topColour(_ face: [String: Any]) -> [UInt8] {
+            let c = EmotionClass.allCases.first { $0.name == ((face["top"] as! [[String: Any]])[0]["emotion"] as! String) }!.colour
+            return [c.r, c.g, c.b]
+        }
+        let gray = try decodeGrayImage(atPath: out.appendingPathComponent("scene.png").path)
+        let colour = try decodeRGBImage(atPath: out.appendingPathComponent("tinted.png").path)
+        #expect(gray.width == picture.width && gray.height == picture.height && colour.width == picture.width && colour.height == picture.height)
+        if Self.faces != nil { #expect(!faces("scene.png").isEmpty, "the pasted faces are found") }
+        // The box's left edge, half way down, is in the face's top emotion's colour.
+        for face in faces("scene.png") {
+            let b = Self.box(face)
+            #expect(gray.pixels[(b.y + b.h / 2) * gray.width + b.x] == RGBImage(width: 1, height: 1, pixels: topColour(face)).luma.pixels[0])
+        }
+        for face in faces("tinted.png") {
+            let b = Self.box(face), at = 3 * ((b.y + b.h / 2) * colour.width + b.x)
+            #expect(Array(colour.pixels[at..<(at + 3)]) == topColour(face))
+        }
+        // Away from every box, the pictures are as they were.
+        let far = faces("scene.png").isEmpty && faces("tinted.png").isEmpty ? 0 : 239 * picture.width + 359
+        #expect(gray.pixels[far] == picture.pixels[far])
+        #expect(Array(colour.pixels[(3 * far)..<(3 * far + 3)]) == Array(rgb[(3 * far)..<(3 * far + 3)]))
     }
 
     @Test(.enabled(if: ffmpegPresent, "ffmpeg is not installed: the unreadable-video message cannot be checked"))

@@ -53,6 +53,6 @@ import Testing
         let badSwitch = try CLI.run(["train", "--nesterov=maybe"])
         #expect(badSwitch.status == 2 && badSwitch.error.contains("--nesterov=off"), "\(badSwitch.error)")
         let help = try CLI.run(["train", "--help"])
-        #expect(help.output.contains("cpu-hour: resnet-fer-se") && help.output.contains("--model resnet-fer-se --epochs 24"))
+        #expect(help.output.contains("cpu-hour: resnet-fer-se") && help.output.contains("--model resnet-fer-se --epochs 30"))
     }
 }

@@ -30,4 +30,21 @@ struct ExifOrientationTests {
         #expect(six.width == 8 && six.height == 16)
         #expect(six.pixels[0] < 100 && six.pixels[15 * 8] > 150)
     }
+
+    /// The colour decode (what `--annotate` draws on) is turned the same way, every channel
+    /// with its pixel: its luma follows the gray decode's turn.
+    @Test func colourDecodeIsTurnedLikeTheGrayOne() throws {
+        let rgb = (0..<(16 * 8)).flatMap { i -> [UInt8] in i % 16 < 8 ? [200, 30, 30] : [30, 30, 200] }
+        let jpeg = try encodeJPEG(rgb: rgb, width: 16, height: 8, quality: 95)
+        let plain = try decodeRGBImage(jpeg, path: "plain.jpg")
+        #expect(plain.width == 16 && plain.height == 8)
+        for o in 1...8 {
+            let turned = try decodeRGBImage(Self.withOrientation(jpeg, UInt8(o), littleEndian: true), path: "exif.jpg")
+            #expect(turned == plain.oriented(o), "orientation \(o)")
+        }
+        let six = try decodeRGBImage(Self.withOrientation(jpeg, 6, littleEndian: true), path: "exif.jpg")
+        #expect(six.width == 8 && six.height == 16)
+        #expect(six.pixels[0] > 150 && six.pixels[2] < 100, "the red (stored left) half ends on top")
+        #expect(six.pixels[3 * 15 * 8 + 2] > 150, "the blue half at the bottom")
+    }
 }

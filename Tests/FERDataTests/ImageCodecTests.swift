@@ -37,6 +37,17 @@ struct ImageCodecTests {
         #expect(jpeg.pixels.allSatisfy { abs(Int($0) - luma) <= 2 }, "\(jpeg.pixels.prefix(4)) vs \(luma)")
     }
 
+    /// The colour decode keeps the channels: exact for PNG (a gray PNG expands to R = G = B),
+    /// close for JPEG.
+    @Test func colourDecodeKeepsTheChannels() throws {
+        let pixels = [UInt8]((0 ..< 16 * 16).flatMap { _ in [UInt8(200), 100, 50] })
+        #expect(try decodeRGBImage(try encodePNG(rgb: pixels, width: 16, height: 16), path: "rgb.png").pixels == pixels)
+        let gray = (0 ..< 12).map { UInt8($0 * 20) }
+        #expect(try decodeRGBImage(try encodePNG(gray: gray, width: 4, height: 3), path: "gray.png").pixels == gray.flatMap { [$0, $0, $0] })
+        let jpeg = try decodeRGBImage(try encodeJPEG(rgb: pixels, width: 16, height: 16, quality: 100), path: "rgb.jpg")
+        #expect(zip(jpeg.pixels, pixels).allSatisfy { abs(Int($0) - Int($1)) <= 3 }, "\(jpeg.pixels.prefix(3))")
+    }
+
     @Test func shrinkingAveragesAreas() {
         // 96x96 of 2x2 blocks shrinks to the block values exactly.
         let small = (0 ..< 48 * 48).map { UInt8(($0 * 37) % 256) }
