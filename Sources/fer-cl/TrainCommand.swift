@@ -14,7 +14,7 @@ struct TrainCommand: Command {
     static let usage = "[--data PATH] [--model seed] [--epochs 15] [--batch 64] [--lr 0.001] [--device D] [--seed 1] [--out runs/DATE-TIME] [--resume] ..."
     static let options: [OptionSpec] = [
         DataChoice.option("FER-2013: image folders (train/, test/), a class-folder split, or fer2013.csv. Default \(DataChoice.defaultDescription)."),
-        .value("recipe", "NAME", "A named recipe (seed, cpu-hour; listed below): its options, with those given on the command line overriding them."),
+        .value("recipe", "NAME", "A named recipe (seed, cpu-hour, long; listed below): its options, with those given on the command line overriding them."),
         .value("model", "NAME|FILE", "A built-in model (`fer-cl models`; default seed) or a JSON model description."),
         .value("epochs", "N", "Epochs (default 15); with --resume, the run's new total (extends a finished run)."),
         .value("batch", "N", "Batch size (default 64)."),

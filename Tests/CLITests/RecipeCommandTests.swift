@@ -54,5 +54,9 @@ import Testing
         #expect(badSwitch.status == 2 && badSwitch.error.contains("--nesterov=off"), "\(badSwitch.error)")
         let help = try CLI.run(["train", "--help"])
         #expect(help.output.contains("cpu-hour: resnet-fer-se") && help.output.contains("--model resnet-fer-se --epochs 30"))
+        // `long` is cpu-hour's training with twice the epochs, nothing else changed.
+        let expansions = help.output.split(separator: "\n").filter { $0.hasPrefix("    = --model resnet-fer-se --epochs ") }
+        let cpuHour = expansions.first { $0.contains("--epochs 30 ") }, long = expansions.first { $0.contains("--epochs 60 ") }
+        #expect(cpuHour != nil && long?.replacingOccurrences(of: "--epochs 60 ", with: "--epochs 30 ") == cpuHour.map(String.init))
     }
 }
