@@ -5,7 +5,8 @@ import FERCore
 /// spread around the random thresholds and windows stop at many different stages) with a
 /// flat patch (windows too flat to normalise: code -1); window decisions must be identical.
 extension OpChecks {
-    /// Window 10x8, image 37x29: sizes that fit no work-group evenly; steps 1 and 2.
+    /// Window 10x8, image 37x29: sizes that fit no work-group evenly; steps 1 and 2 (OpenCV's) and 3
+    /// (the kernel's general lane loads), each with whole groups of lanes and a shorter row tail.
     static let haarImageWidth = 37, haarImageHeight = 29
 
     mutating func haarCascadeComparisons(_ label: String) throws -> [Comparison] {
@@ -38,7 +39,7 @@ extension OpChecks {
             pixels[i] = flat ? 90 : UInt8(level)
         }
         let integrals = IntegralImages(pixels: pixels, width: width, height: height)
-        return try [1, 2].flatMap { step in
+        return try [1, 2, 3].flatMap { step in
             let g = HaarScanGeometry(windowWidth: windowWidth, windowHeight: windowHeight, imageWidth: width, imageHeight: height, step: step,
                                      featureCount: featureCount, stumpCount: stumps.count / 4, stageCount: stageCount)
             return try harness.compare("\(label) \(g)", [
