@@ -27,13 +27,14 @@ enum ResidualModels {
     /// block ("layerS.pool") instead of stride-2 convolutions, whose backward-data pass has no
     /// fast kernel yet (0.9 s of a 4.2 s step at batch 64 with them); their convolutions then
     /// do 1.1x the seed network's work (0.286 against 0.262 GFLOP per image, `fer-cl models`).
-    static func seResNet(name: String, input: [Int], classes: Int) -> ModelDescription {
+    /// `squeezeReduction` nil leaves the SE branches out (`resnet-fer`).
+    static func seResNet(name: String, input: [Int], classes: Int, squeezeReduction: Int?) -> ModelDescription {
         var nodes = stem(width: 64, pool: true)
         var width = 64
         for (stage, planes) in [64, 128, 256, 512].enumerated() {
             if stage > 0 { nodes.append(NodeDescription(name: "layer\(stage + 1).pool", op: .maxpool)) }
             nodes += basicBlock(prefix: "layer\(stage + 1).0", inputName: nodes.last!.name, inWidth: width, planes: planes,
-                                stride: 1, squeezeReduction: 16)
+                                stride: 1, squeezeReduction: squeezeReduction)
             width = planes
         }
         nodes += [NodeDescription(name: "avgpool", op: .globalAvgPool), NodeDescription(name: "dropout", op: .dropout, rate: 0.2),

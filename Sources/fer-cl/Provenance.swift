@@ -4,7 +4,7 @@ import OpenCLBackend
 
 /// Where a model came from: fer-cl's version and commit, the device and driver, the command line.
 enum Provenance {
-    static let version = "0.3.1"
+    static let version = "0.3.2"
     static let tileShapeKey = "tile_shape"
 
     /// - Parameter resuming: the checkpoint's metadata when a run is resumed: the record keeps
