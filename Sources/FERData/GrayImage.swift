@@ -13,6 +13,17 @@ public struct GrayImage: Sendable, Equatable {
         self.pixels = pixels
     }
 
+    /// The `width × height` part of this image whose top-left pixel is (x, y).
+    /// - Precondition: the part lies inside the image and is not empty.
+    public func cropped(x: Int, y: Int, width newWidth: Int, height newHeight: Int) -> GrayImage {
+        precondition(x >= 0 && y >= 0 && newWidth > 0 && newHeight > 0 && x + newWidth <= width && y + newHeight <= height,
+                     "GrayImage.cropped: \(newWidth)x\(newHeight) at \(x),\(y) outside \(width)x\(height)")
+        var part = [UInt8]()
+        part.reserveCapacity(newWidth * newHeight)
+        for row in y..<(y + newHeight) { part += pixels[(row * width + x)..<(row * width + x + newWidth)] }
+        return GrayImage(width: newWidth, height: newHeight, pixels: part)
+    }
+
     /// This image at `width × height`.
     ///
     /// Each axis is resampled on its own (the filters are separable), with the filter

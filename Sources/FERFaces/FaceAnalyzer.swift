@@ -83,11 +83,13 @@ public final class FaceAnalyzer {
         testTimeAugmentation = tta
     }
 
-    /// The faces of `image`, in the detector's order (none when it finds none).
-    public func analyze(_ image: GrayImage) throws -> [AnalyzedFace] {
+    /// The faces of `image`, in the detector's order (none when it finds none). `near`: look only
+    /// around these boxes (a video's tracked faces between full scans, `FaceDetector.detect(_:_:near:)`),
+    /// at full size; nil: the whole picture (at `detectionWidth` when set).
+    public func analyze(_ image: GrayImage, near boxes: [FaceBox]? = nil) throws -> [AnalyzedFace] {
         guard let detector else { return try classifyWhole([image]) }
         let start = DispatchTime.now().uptimeNanoseconds
-        let detections = try detector.detect(image, parameters, atWidth: detectionWidth)
+        let detections = try boxes.map { try detector.detect(image, parameters, near: $0) } ?? detector.detect(image, parameters, atWidth: detectionWidth)
         let detected = DispatchTime.now().uptimeNanoseconds
         let crops = detections.map { crop(image, $0.box) }
         let scores = try classify(crops)

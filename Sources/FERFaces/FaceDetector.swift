@@ -35,6 +35,7 @@ public final class FaceDetector {
     let features, stumps, stages: Tensor
     /// Per scaled size, the tensors of one scan, reused across images of the same size (video frames).
     private var buffers: [[Int]: (sum: Tensor, squares: Tensor, result: Tensor)] = [:]
+    static let bufferSizesKept = 256
 
     public init(cascade: HaarCascade, backend: Backend) throws {
         self.cascade = cascade
@@ -88,6 +89,9 @@ public final class FaceDetector {
             let scaled = ExactBilinear.resize(image.pixels, width: image.width, height: image.height, toWidth: s.width, height: s.height)
             let integrals = IntegralImages(pixels: scaled, width: s.width, height: s.height)
             let key = [s.width, s.height, s.step]
+            // Regions around tracked faces (`detect(_:_:near:)`) bring new sizes every frame; a
+            // bound keeps a long video's memory flat (a full frame's 29 scales stay well under it).
+            if buffers[key] == nil && buffers.count >= Self.bufferSizesKept { buffers.removeAll() }
             let tensors = try buffers[key] ?? (try backend.makeTensor([g.integralCount], .int32), try backend.makeTensor([g.integralCount], .int32),
                                                try backend.makeTensor([g.resultCount], .int32))
             buffers[key] = tensors
@@ -141,5 +145,40 @@ public final class FaceDetector {
                                           width: Int((Double(b.width) * sx).rounded()), height: Int((Double(b.height) * sy).rounded())),
                              neighbors: d.neighbors)
         }
+    }
+
+    /// How `detect(_:_:near:)` searches around a known face: the box grown by this much of its
+    /// side on each side, for windows from 1/`sizeRatio` to `sizeRatio` times its side.
+    public static let regionGrowth = 0.5, sizeRatio = 1.5
+
+    /// The faces near `boxes`, for the video frames between full scans (`predict
+    /// --full-detect-every`): each box, grown by `regionGrowth` of its side per side and clipped
+    /// to the picture, is scanned as a picture of its own for windows within `sizeRatio` of the
+    /// box's side (a few scales of a small region instead of every scale of the frame), and the
+    /// hits are grouped per region and mapped back. A face found from two overlapping regions is
+    /// kept once, with its better-supported box. A face away from every box is not looked for:
+    /// that is what the next full scan is for. The boxes are the cascade's on each region, so they
+    /// can differ by a pixel or a scale step from a full scan's.
+    public func detect(_ image: GrayImage, _ p: DetectionParameters, near boxes: [FaceBox]) throws -> [Detection] {
+        var found: [Detection] = []
+        for box in boxes {
+            let side = max(box.width, box.height), grow = Int((Double(side) * Self.regionGrowth).rounded())
+            let x0 = max(box.x - grow, 0), y0 = max(box.y - grow, 0)
+            let x1 = min(box.x + box.width + grow, image.width), y1 = min(box.y + box.height + grow, image.height)
+            guard x1 - x0 >= cascade.windowWidth, y1 - y0 >= cascade.windowHeight else { continue }
+            var local = p
+            local.minSize = max(p.minSize, Int((Double(side) / Self.sizeRatio).rounded(.down)))
+            let largest = Int((Double(side) * Self.sizeRatio).rounded(.up))
+            local.maxSize = min(p.maxSize ?? largest, largest)
+            for d in try detect(image.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0), local) {
+                let placed = Detection(box: FaceBox(x: d.box.x + x0, y: d.box.y + y0, width: d.box.width, height: d.box.height), neighbors: d.neighbors)
+                if let same = found.firstIndex(where: { $0.box.iou(placed.box) >= 0.5 }) {
+                    if placed.neighbors > found[same].neighbors { found[same] = placed }
+                } else {
+                    found.append(placed)
+                }
+            }
+        }
+        return found
     }
 }

@@ -18,6 +18,9 @@ public struct FaceTracker: Sendable {
         self.maximumMissed = maximumMissed
     }
 
+    /// The last box of every live track (a face missed for a few frames included), oldest track first.
+    public var boxes: [FaceBox] { tracks.map(\.box) }
+
     /// The track id of each of this frame's boxes, in their order.
     public mutating func update(_ boxes: [FaceBox]) -> [Int] {
         var pairs: [(iou: Double, track: Int, box: Int)] = []

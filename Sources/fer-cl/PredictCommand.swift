@@ -7,7 +7,7 @@ struct PredictCommand: Command {
     static let name = "predict"
     static let summary = "Find the faces in pictures and classify each: box, detection score and the top emotions."
     static let usage = "--model FILE INPUT... [--top 3] [--json | --csv] [--no-detect] [--tta flip|ten-crop] [--annotate DIR] [--cascade FILE] [--device D]\n"
-        + "       fer-cl predict --model FILE VIDEO [--fps N] [--json | --csv] [--annotate OUT.mp4] [--timeline FILE.svg]"
+        + "       fer-cl predict --model FILE VIDEO [--fps N] [--full-detect-every N] [--json | --csv] [--annotate OUT.mp4] [--timeline FILE.svg]"
     static let options: [OptionSpec] = [
         .value("model", "FILE", "A fer-cl model file."),
         .value("top", "K", "How many emotions to list per face (default 3)."),
@@ -19,6 +19,7 @@ struct PredictCommand: Command {
         .value("annotate", "DIR|FILE", "Pictures: write each into DIR with boxes and labels drawn. Video: write the annotated frames to FILE (e.g. out.mp4) through ffmpeg."),
         .value("fps", "N", "Video: frames per second to sample (default: the clip's own rate)."),
         .value("timeline", "FILE", "Video: an SVG of each tracked face's emotion probabilities over time."),
+        .value("full-detect-every", "N", "Video: scan the whole frame every N-th sampled frame and, in between, only around the tracked faces (faster; a new face appears up to N-1 frames late). Default 1: every frame in full."),
         .value("cascade", "FILE", "OpenCV Haar cascade XML (default \(HaarCascade.defaultPath), from apt-get install opencv-data)."),
         .value("scale-factor", "F", "Detector scale step, as OpenCV's scaleFactor (default 1.1)."),
         .value("min-neighbors", "N", "Window hits a face needs, as OpenCV's minNeighbors (default 3)."),
@@ -47,6 +48,8 @@ struct PredictCommand: Command {
     let detectionWidth: Int?
     /// Video sampling rate; nil: the clip's own.
     let fps: Double?
+    /// Video: every how many sampled frames the whole frame is scanned (1: every frame).
+    let fullDetectionInterval: Int
 
     init(_ arguments: ParsedArguments) throws {
         self.arguments = arguments
@@ -71,6 +74,7 @@ struct PredictCommand: Command {
         } else {
             fps = nil
         }
+        fullDetectionInterval = try arguments.int("full-detect-every", default: 1, range: 1...10_000)
     }
 
     struct ImageResult: Encodable { let image: String; let width: Int; let height: Int; let detected: Bool; let faces: [Face]; let milliseconds: Double }
@@ -95,7 +99,7 @@ struct PredictCommand: Command {
             guard detect else { throw UsageError(message: "--no-detect is for face crops, not video", command: Self.name) }
             return try PredictVideo(command: self, analyzer: analyzer, path: videos[0]).run()
         }
-        for option in ["fps", "timeline"] where arguments.string(option) != nil {
+        for option in ["fps", "timeline", "full-detect-every"] where arguments.string(option) != nil {
             throw UsageError(message: "--\(option) is for video inputs; none of the inputs is a video", command: Self.name)
         }
         var annotation = try arguments.string("annotate").map { try PredictAnnotation(folder: $0) }

@@ -8,6 +8,8 @@ import Foundation
 /// face by `FaceTracker`, one result per frame (text, JSON line or CSV rows, flushed at once so a
 /// webcam's results arrive live), optionally the annotated frames encoded by ffmpeg
 /// (`--annotate out.mp4`) and an SVG of each face's emotions over time (`--timeline`).
+/// With `--full-detect-every N`, only every N-th frame is scanned whole; the frames between are
+/// searched around the tracked faces alone (`FaceDetector.detect(_:_:near:)`).
 /// The frame rate achieved and where the time went are reported on standard error.
 struct PredictVideo {
     let command: PredictCommand
@@ -17,6 +19,8 @@ struct PredictVideo {
     struct FrameResult: Encodable {
         let video: String; let frame: Int; let time: Double; let width: Int; let height: Int
         let faces: [PredictCommand.Face]; let milliseconds: Double
+        /// "full": the whole frame was scanned; "tracked": only around the faces tracked so far.
+        let scan: String
     }
 
     func run() throws -> Int32 {
@@ -38,12 +42,14 @@ struct PredictVideo {
             let t0 = clock()
             guard let frame = try reader.next() else { break }
             let t1 = clock()
-            let faces = try analyzer.analyze(frame.luma)
+            let full = (reader.count - 1) % command.fullDetectionInterval == 0
+            let faces = try analyzer.analyze(frame.luma, near: full ? nil : tracker.boxes)
             let ids = tracker.update(faces.map(\.box))
             let t2 = clock()
             let index = reader.count - 1, time = reader.time(ofFrame: index)
             emit(FrameResult(video: path, frame: index, time: time, width: frame.width, height: frame.height,
-                             faces: zip(faces, ids).map { command.face($0, id: $1) }, milliseconds: (t2 - t1) * 1000))
+                             faces: zip(faces, ids).map { command.face($0, id: $1) }, milliseconds: (t2 - t1) * 1000,
+                             scan: full ? "full" : "tracked"))
             for (face, id) in zip(faces, ids) { timeline[id, default: EmotionTimeline.Track(id: id)].samples.append((time, face.probabilities)) }
             if let output = arguments.string("annotate") {
                 if writer == nil { writer = try VideoWriter(path: output, width: frame.width, height: frame.height, framesPerSecond: reader.framesPerSecond) }
@@ -60,9 +66,10 @@ struct PredictVideo {
             try Data(svg.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
         }
         let n = Double(max(reader.count, 1))
-        printError(String(format: "%@: %d frames at %g frames/s of video, %d faces tracked; %.2f s, %.1f frames/s processed "
+        let scans = command.fullDetectionInterval == 1 ? "" : ", the whole frame scanned every \(command.fullDetectionInterval)"
+        printError(String(format: "%@: %d frames at %g frames/s of video%@, %d faces tracked; %.2f s, %.1f frames/s processed "
                           + "(per frame: decode wait %.1f ms, detect %.1f ms, classify %.1f ms, annotate + encode %.1f ms)",
-                          path, reader.count, reader.framesPerSecond, timeline.count, total, Double(reader.count) / total,
+                          path, reader.count, reader.framesPerSecond, scans, timeline.count, total, Double(reader.count) / total,
                           seconds.decode / n * 1000, analyzer.seconds.detect / n * 1000, analyzer.seconds.classify / n * 1000, seconds.annotate / n * 1000))
         return 0
     }

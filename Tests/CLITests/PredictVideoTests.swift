@@ -123,6 +123,35 @@ let ffmpegPresent = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].contains { File
         let svg = try String(contentsOf: timeline, encoding: .utf8)
         for id in ids { #expect(svg.contains("data-panel=\"face-\(id)\"")) }
         #expect(ids.isEmpty == svg.contains("no face found in any frame"))
+        #expect(frames.allSatisfy { $0["scan"] as? String == "full" })
+
+        // Whole frames scanned every 4th frame only: the frames between search around the tracked
+        // faces and find them again, with the same ids.
+        let sparse = try CLI.run(["predict", "--model", model, "--json", "--fps", "5", "--full-detect-every", "4", clip.path])
+        try #require(sparse.status == 0, "\(sparse.error)")
+        let sparseFrames = try Self.objects(sparse.output)
+        #expect(sparseFrames.map { $0["scan"] as? String ?? "" } == (0..<10).map { $0 % 4 == 0 ? "full" : "tracked" })
+        #expect(sparse.error.contains("the whole frame scanned every 4"), "\(sparse.error)")
+        if Self.faces != nil {
+            let sparseFaces = sparseFrames.map { $0["faces"] as! [[String: Any]] }
+            var sparseIDs = Set<Int>()
+            for (k, sparse) in sparseFaces.enumerated() {
+                // Sampled frame k is the clip's frame 2k (10 frames/s sampled at 5).
+                let pasted = (0..<2).map { n in (x: 30 + 170 * n + 4 * k, y: 60 + (n == 0 ? 2 * k : -2 * k), w: 110, h: 110) }
+                for b in sparse {
+                    sparseIDs.insert(b["id"] as! Int)
+                    let box = Self.box(b), cx = box.x + box.w / 2, cy = box.y + box.h / 2
+                    #expect(pasted.contains { cx >= $0.x && cx < $0.x + $0.w && cy >= $0.y && cy < $0.y + $0.h },
+                            "frame \(k): \(box) is not on a pasted face \(pasted)")
+                }
+            }
+            let tracked = (0..<10).filter { $0 % 4 != 0 }
+            let foundEvery = tracked.map { faces[$0].count }.reduce(0, +), foundSparse = tracked.map { sparseFaces[$0].count }.reduce(0, +)
+            #expect(foundSparse + 1 >= foundEvery, "the frames between full scans find \(foundSparse) faces, full scans \(foundEvery)")
+            #expect(!sparseIDs.isEmpty && sparseIDs.count <= 2, "\(sparseIDs.sorted())")
+        }
+        let pictures = try CLI.run(["predict", "--model", model, "--full-detect-every", "4", out.appendingPathComponent("picture.png").path])
+        #expect(pictures.status != 0 && pictures.error.contains("--full-detect-every is for video"), "\(pictures.error)")
     }
 
     /// A gray and a colour picture annotated into a folder: the boxes in the top emotion's

@@ -55,6 +55,26 @@ struct DetectionTests {
         #expect(try detector.detect(picture.image, p, atWidth: 480) == full, "a width the picture does not exceed changes nothing")
     }
 
+    /// Video frames between full scans: around two of the faces a full scan found, the region
+    /// search finds those two again (one region clipped at the picture's edge) and nothing of the
+    /// faces it was not pointed at.
+    @Test(.enabled(if: sharedFER2013Present && cascadePresent, "needs ../shared/fer2013 and opencv-data (apt-get install opencv-data)"))
+    func regionSearchFindsTheTrackedFacesOnly() throws {
+        let detector = try FaceDetector(cascade: try HaarCascade(contentsOfFile: HaarCascade.defaultPath), backend: ReferenceBackend())
+        let crops = try SyntheticScene.faces("happy", count: 4)
+        let placed = crops.enumerated().map { i, crop in (crop, SyntheticScene.FaceBoxTruth(x: 8 + (i % 2) * 230, y: 8 + (i / 2) * 170, size: 120 + 10 * i)) }
+        let picture = SyntheticScene(width: 480, height: 360, seed: 3, pasting: placed)
+        let p = DetectionParameters(scaleFactor: 1.1, minNeighbors: 3, minSize: 30)
+        let full = try detector.detect(picture.image, p).filter { d in picture.faces.contains { Self.matches(d.box, $0) } }
+        try #require(full.count >= 3, "the full scan finds most pasted faces: \(full)")
+        let tracked = Array(full.prefix(2)), untracked = full.dropFirst(2)
+        let near = try detector.detect(picture.image, p, near: tracked.map(\.box))
+        for t in tracked { #expect(near.contains { $0.box.iou(t.box) >= 0.7 }, "\(t) not found again: \(near)") }
+        for u in untracked { #expect(!near.contains { $0.box.iou(u.box) > 0 }, "\(u) was not tracked but found: \(near)") }
+        #expect(near.count == tracked.count, "\(near)")
+        #expect(try detector.detect(picture.image, p, near: []).isEmpty)
+    }
+
     @Test(.enabled(if: cascadePresent, "opencv-data is not installed"))
     func flatPictureHasNoFaces() throws {
         let detector = try FaceDetector(cascade: try HaarCascade(contentsOfFile: HaarCascade.defaultPath), backend: ReferenceBackend())
