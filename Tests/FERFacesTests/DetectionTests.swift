@@ -38,15 +38,21 @@ struct DetectionTests {
         #expect(falsePositives <= 2, "\(falsePositives) false positives in 4 pictures")
     }
 
+    /// The reference detector and a 480x360 picture of four happy test faces of 120-150 px in a
+    /// grid, the first `inset` pixels from the top-left corner, with the detector's defaults.
+    static func fourFaces(inset: Int) throws -> (FaceDetector, SyntheticScene, DetectionParameters) {
+        let detector = try FaceDetector(cascade: try HaarCascade(contentsOfFile: HaarCascade.defaultPath), backend: ReferenceBackend())
+        let placed = try SyntheticScene.faces("happy", count: 4).enumerated().map { i, crop in
+            (crop, SyntheticScene.FaceBoxTruth(x: inset + (i % 2) * 230, y: inset + (i / 2) * 170, size: 120 + 10 * i))
+        }
+        return (detector, SyntheticScene(width: 480, height: 360, seed: 3, pasting: placed), DetectionParameters(scaleFactor: 1.1, minNeighbors: 3, minSize: 30))
+    }
+
     /// `--detect-width`: the scan runs on the picture shrunk to half its width, and the boxes come
     /// back in the picture's pixels, on the pasted faces.
     @Test(.enabled(if: sharedFER2013Present && cascadePresent, "needs ../shared/fer2013 and opencv-data (apt-get install opencv-data)"))
     func shrunkenDetectionMapsBoxesBack() throws {
-        let detector = try FaceDetector(cascade: try HaarCascade(contentsOfFile: HaarCascade.defaultPath), backend: ReferenceBackend())
-        let crops = try SyntheticScene.faces("happy", count: 4)
-        let placed = crops.enumerated().map { i, crop in (crop, SyntheticScene.FaceBoxTruth(x: 20 + (i % 2) * 230, y: 20 + (i / 2) * 170, size: 120 + 10 * i)) }
-        let picture = SyntheticScene(width: 480, height: 360, seed: 3, pasting: placed)
-        let p = DetectionParameters(scaleFactor: 1.1, minNeighbors: 3, minSize: 30)
+        let (detector, picture, p) = try Self.fourFaces(inset: 20)
         let full = try detector.detect(picture.image, p), shrunk = try detector.detect(picture.image, p, atWidth: 240)
         let foundFull = picture.faces.filter { t in full.contains { Self.matches($0.box, t) } }.count
         let foundShrunk = picture.faces.filter { t in shrunk.contains { Self.matches($0.box, t) } }.count
@@ -60,11 +66,7 @@ struct DetectionTests {
     /// faces it was not pointed at.
     @Test(.enabled(if: sharedFER2013Present && cascadePresent, "needs ../shared/fer2013 and opencv-data (apt-get install opencv-data)"))
     func regionSearchFindsTheTrackedFacesOnly() throws {
-        let detector = try FaceDetector(cascade: try HaarCascade(contentsOfFile: HaarCascade.defaultPath), backend: ReferenceBackend())
-        let crops = try SyntheticScene.faces("happy", count: 4)
-        let placed = crops.enumerated().map { i, crop in (crop, SyntheticScene.FaceBoxTruth(x: 8 + (i % 2) * 230, y: 8 + (i / 2) * 170, size: 120 + 10 * i)) }
-        let picture = SyntheticScene(width: 480, height: 360, seed: 3, pasting: placed)
-        let p = DetectionParameters(scaleFactor: 1.1, minNeighbors: 3, minSize: 30)
+        let (detector, picture, p) = try Self.fourFaces(inset: 8)
         let full = try detector.detect(picture.image, p).filter { d in picture.faces.contains { Self.matches(d.box, $0) } }
         try #require(full.count >= 3, "the full scan finds most pasted faces: \(full)")
         let tracked = Array(full.prefix(2)), untracked = full.dropFirst(2)
