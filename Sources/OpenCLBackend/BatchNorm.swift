@@ -55,9 +55,10 @@ extension OpenCLBackend {
         let rMean = try operand(runningMean, g.channels, op: op, "runningMean")
         let rVar = try operand(runningVar, g.channels, op: op, "runningVar")
         let y = try operand(output, g.count, op: op, "output")
+        let grid = [g.channels, g.rows]
         try launch("batchnorm_inference", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
-                   global: [g.count], local: [tuning.elementwise],
-                   [x, gm, bt, rMean, rVar, .float(g.epsilon), y, .int(g.count), .int(g.channels)])
+                   global: grid, local: tuning.elementwiseGroup(grid),
+                   [x, gm, bt, rMean, rVar, .float(g.epsilon), y, .int(g.rows), .int(g.channels)])
     }
 
     public func batchNormBackward(_ g: BatchNormGeometry, input: Tensor, outputGrad: Tensor, gamma: Tensor,
