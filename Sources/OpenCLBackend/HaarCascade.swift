@@ -1,8 +1,8 @@
 import FERCore
 
 /// The Haar-cascade scan; Kernels/haar.cl: the stumps prepared for the scale's integral stride,
-/// then one work-item per eight neighbouring window positions of a row (`haarLanes`, the kernel's LANES). The tables are trusted here (the
-/// reference and `HaarCascade`'s reader check them).
+/// then one work-item per eight neighbouring window positions of a row (`haarLanes`, the
+/// kernel's LANES). The tables are trusted here (the reference and `HaarCascade`'s reader check them).
 extension OpenCLBackend {
     static let haarLanes = 8
     /// One work-item per work-group: POCL vectorises a larger group across its work-items,

@@ -42,11 +42,11 @@ struct PredictVideo {
             let t0 = clock()
             guard let frame = try reader.next() else { break }
             let t1 = clock()
-            let full = (reader.count - 1) % command.fullDetectionInterval == 0
+            let index = reader.count - 1, full = index % command.fullDetectionInterval == 0
             let faces = try analyzer.analyze(frame.luma, near: full ? nil : tracker.boxes)
             let ids = tracker.update(faces.map(\.box))
             let t2 = clock()
-            let index = reader.count - 1, time = reader.time(ofFrame: index)
+            let time = reader.time(ofFrame: index)
             emit(FrameResult(video: path, frame: index, time: time, width: frame.width, height: frame.height,
                              faces: zip(faces, ids).map { command.face($0, id: $1) }, milliseconds: (t2 - t1) * 1000,
                              scan: full ? "full" : "tracked"))
