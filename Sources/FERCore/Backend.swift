@@ -14,6 +14,8 @@
 /// - Ops are queued, not waited for: `read`, `write` (which may reuse the host bytes as soon
 ///   as it returns, so on an in-order queue it also waits for earlier work) and `finish` wait.
 /// - Every operand's size and type are checked; a mismatch throws `BackendError`.
+/// - A tensor that an op reads as a weight is written only by `write`, `adamStep`, `sgdStep`
+///   and `emaUpdate`: a backend may keep forms prepared from a weight until one of these writes it.
 public protocol Backend: AnyObject {
     /// A short human-readable name ("reference", or the OpenCL device name).
     var name: String { get }

@@ -10,6 +10,7 @@ extension OpenCLBackend {
         let g = try operand(gradient, count, op: op, "gradient")
         let m = try operand(firstMoment, count, op: op, "firstMoment")
         let v = try operand(secondMoment, count, op: op, "secondMoment")
+        forgetPreparedWeights(of: parameter)
         try launch("adam_step", file: "adam.cl", global: [count], local: [tuning.elementwise],
                    [p, g, m, v, .int(count), .float(h.learningRate), .float(h.beta1), .float(h.beta2), .float(h.epsilon),
                     .float(h.weightDecay), .int(h.decoupledWeightDecay ? 1 : 0), .float(h.stepSize), .float(h.secondMomentCorrection)])

@@ -27,11 +27,13 @@ public final class OpenCLBackend: Backend {
     ///     timestamps (`fer-cl bench`); otherwise profiled launches are timed on the host.
     ///   - gemm: the tile shape to use (tests of the tuner's candidates); nil: the device's
     ///     tuning cache, else the table's row. `FER_CL_GEMM` overrides either.
+    ///   - keepsPreparedWeights: keep each weight's prepared forms until it is written
+    ///     (PreparedWeights.swift): for commands that only run a loaded model.
     ///   - tuningCache: where the device's tuning cache is looked up; the user's (TuningCache.standard)
     ///     unless given (tests pass their own instead of changing the process environment,
     ///     which is not safe while other threads read it).
     public init(device: DeviceInfo, sources: KernelSources = .embedded, profiling: Bool = false, gemm: GemmTuning? = nil,
-                tuningCache: TuningCache? = TuningCache.standard()) throws {
+                keepsPreparedWeights: Bool = false, tuningCache: TuningCache? = TuningCache.standard()) throws {
         self.device = device
         let (row, source) = Tuning.select(device: device, sources: sources, given: gemm, cache: tuningCache)
         self.tuning = Tuning(device: device, gemm: row)
@@ -49,7 +51,7 @@ public final class OpenCLBackend: Backend {
         self.context = context
         self.queue = queue
         self.programs = ProgramCache(context: context, device: device, sources: sources)
-        self.extras = BackendExtras(queueProfiles: profiling)
+        self.extras = BackendExtras(queueProfiles: profiling, keepsPreparedWeights: keepsPreparedWeights)
     }
 
     /// Switches to the tile shape `gemm` (`train` after tuning on first use). Safe at any time:
@@ -63,8 +65,9 @@ public final class OpenCLBackend: Backend {
 
     /// The device chosen by `--device` (index or name substring; nil picks the default).
     public convenience init(deviceRequest: String?, sources: KernelSources = .embedded, profiling: Bool = false,
-                            gemm: GemmTuning? = nil) throws {
-        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources, profiling: profiling, gemm: gemm)
+                            gemm: GemmTuning? = nil, keepsPreparedWeights: Bool = false) throws {
+        try self.init(device: DeviceInfo.select(deviceRequest), sources: sources, profiling: profiling, gemm: gemm,
+                      keepsPreparedWeights: keepsPreparedWeights)
     }
 
     deinit {
@@ -89,6 +92,7 @@ public final class OpenCLBackend: Backend {
         guard bytes.count == tensor.byteCount, tensor.byteCount <= buffer.byteCount else {
             throw BackendError.hostBufferSize(op: "write", expectedBytes: tensor.byteCount, actualBytes: bytes.count)
         }
+        forgetPreparedWeights(of: tensor)
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         // Blocking so that the caller may free its host array as soon as this returns.
         try check(clEnqueueWriteBuffer(queue, buffer.memory, cl_bool(CL_TRUE), 0, bytes.count, base, 0, nil, nil), "clEnqueueWriteBuffer")

@@ -82,8 +82,14 @@ final class BackendExtras {
     var profiler: KernelProfiler?
     /// The queue was created with CL_QUEUE_PROFILING_ENABLE: kernels are timed by their events.
     let queueProfiles: Bool
+    /// Prepared weights are kept per weight (PreparedWeights.swift).
+    let keepsPreparedWeights: Bool
+    var preparedWeights: [PreparedWeightKey: PreparedWeight] = [:]
 
-    init(queueProfiles: Bool) { self.queueProfiles = queueProfiles }
+    init(queueProfiles: Bool, keepsPreparedWeights: Bool) {
+        self.queueProfiles = queueProfiles
+        self.keepsPreparedWeights = keepsPreparedWeights
+    }
 }
 
 extension OpenCLBackend {

@@ -20,10 +20,13 @@ extension OpenCLBackend {
         defines["NR"] = shape.columns
         defines["FLIPPED"] = flipped ? 1 : 0
         defines["HAS_BIAS"] = bias == nil ? 0 : 1
-        let u = KernelArgument.tensor(try scratch("winograd filters", count: p.positions * shape.columnTiles * shape.columns * p.inChannels))
-        let filterGrid = p.transformGrid(shape.columnTiles * shape.columns, p.inChannels)
-        let grid = flipped ? filterGrid.reversed() : filterGrid
-        try launch("winograd_weight_transform", file: "winograd.cl", defines: defines, global: grid, local: tuning.elementwiseGroup(grid), [w, u])
+        let layout = "\(p.positions)x\(shape.columnTiles)x\(shape.columns)x\(p.inChannels)" + (flipped ? " flipped" : "")
+        let u = try preparedWeight(w, role: "winograd filters", layout: layout,
+                                   count: p.positions * shape.columnTiles * shape.columns * p.inChannels) { u in
+            let filterGrid = p.transformGrid(shape.columnTiles * shape.columns, p.inChannels)
+            let grid = flipped ? filterGrid.reversed() : filterGrid
+            try launch("winograd_weight_transform", file: "winograd.cl", defines: defines, global: grid, local: tuning.elementwiseGroup(grid), [w, u])
+        }
         let chunk = p.chunkImages(tuning, transformedChannels: p.inChannels + p.outChannels)
         let m = KernelArgument.tensor(try scratch("winograd products", count: p.positions * p.tiles(chunk) * p.outChannels))
         for first in stride(from: 0, to: p.batch, by: chunk) {

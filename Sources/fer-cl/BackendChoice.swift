@@ -18,11 +18,15 @@ enum BackendChoice {
         return try KernelSources(directory: URL(fileURLWithPath: directory, isDirectory: true))
     }
 
-    /// - Parameter profiling: an OpenCL queue that times kernels by their events (`bench`).
-    static func make(_ arguments: ParsedArguments, profiling: Bool = false) throws -> Backend {
+    /// - Parameters:
+    ///   - profiling: an OpenCL queue that times kernels by their events (`bench`).
+    ///   - runsLoadedModel: the command only runs a model it loaded (evaluate, predict, serve,
+    ///     report), so each layer's prepared weights are kept (OpenCLBackend/PreparedWeights.swift).
+    static func make(_ arguments: ParsedArguments, profiling: Bool = false, runsLoadedModel: Bool = false) throws -> Backend {
         let request = arguments.string("device")
         if isReference(request) { return ReferenceBackend() }
-        return try OpenCLBackend(deviceRequest: request, sources: kernelSources(arguments), profiling: profiling)
+        return try OpenCLBackend(deviceRequest: request, sources: kernelSources(arguments), profiling: profiling,
+                                 keepsPreparedWeights: runsLoadedModel)
     }
 
     /// `train`'s automatic tuning: when the OpenCL device of `backend` has no valid tuning

@@ -30,7 +30,7 @@ struct EvaluateCommand: Command {
     }
 
     func run() throws -> Int32 {
-        let backend = try BackendChoice.make(arguments)
+        let backend = try BackendChoice.make(arguments, runsLoadedModel: true)
         let (network, recordedNormalization, _) = try ModelFile.open(URL(fileURLWithPath: modelPath), on: backend)
         let loaded = try DataChoice.load(arguments)
         let dataset = try Self.scoredSplit(loaded, usage: arguments.string("usage"))

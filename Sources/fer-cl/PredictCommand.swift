@@ -83,7 +83,7 @@ struct PredictCommand: Command {
     struct Score: Encodable { let emotion: String; let probability: Double }
 
     func run() throws -> Int32 {
-        let backend = try BackendChoice.make(arguments)
+        let backend = try BackendChoice.make(arguments, runsLoadedModel: true)
         let detect = !arguments.flag("no-detect")
         let cascade = detect ? try HaarCascade(contentsOfFile: arguments.string("cascade") ?? HaarCascade.defaultPath) : nil
         let analyzer = try FaceAnalyzer(modelPath: modelPath, cascade: cascade, backend: backend, parameters: parameters, margin: margin)

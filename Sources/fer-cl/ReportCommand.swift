@@ -38,7 +38,7 @@ struct ReportCommand: Command {
             return ReportedRun(log: try RunLog(contentsOf: url), evaluation: ScoredModel.read(from: url))
         }
         if arguments.string("data") != nil {
-            let backend = try BackendChoice.make(arguments)
+            let backend = try BackendChoice.make(arguments, runsLoadedModel: true)
             let loaded = try DataChoice.load(arguments)
             let dataset = try EvaluateCommand.scoredSplit(loaded, usage: nil)
             let description = "\(dataset.source) (\(dataset.split), \(dataset.count) images)"

@@ -46,7 +46,7 @@ struct ServeCommand: Command {
 
     func run() throws -> Int32 {
         let cascade = arguments.flag("no-detect") ? nil : try HaarCascade(contentsOfFile: arguments.string("cascade") ?? HaarCascade.defaultPath)
-        let analyzer = ServedFaces(analyzer: try FaceAnalyzer(modelPath: modelPath, cascade: cascade, backend: try BackendChoice.make(arguments)))
+        let analyzer = ServedFaces(analyzer: try FaceAnalyzer(modelPath: modelPath, cascade: cascade, backend: try BackendChoice.make(arguments, runsLoadedModel: true)))
         printError(cascade == nil ? "face detection off (--no-detect): every image is one face"
                                   : "faces found with \(arguments.string("cascade") ?? HaarCascade.defaultPath)")
         let routes = ServeRoutes(analyzer: analyzer)

@@ -1,0 +1,99 @@
+import FERCore
+import Foundation
+import OpenCLBackend
+import Testing
+
+/// A backend that keeps prepared weights (OpenCLBackend/PreparedWeights.swift) computes what
+/// one that prepares them on every call does, before and after the weights are written by each
+/// op that writes weights, and never serves a freed weight's form to a new tensor.
+@Suite(.serialized) struct PreparedWeightsTests {
+    /// Winograd (3x3, 16 -> 32 on 6x6) and the packed GEMM (5x5, 16 -> 20: columns past 20 padded).
+    static let geometries = [
+        Conv2dGeometry(batch: 2, height: 6, width: 6, inChannels: 16, outChannels: 32),
+        Conv2dGeometry(batch: 2, height: 6, width: 6, inChannels: 16, outChannels: 20, kernelHeight: 5, kernelWidth: 5, padding: 2),
+    ]
+
+    static func values(_ count: Int, seed: Double) -> [Float] {
+        (0..<count).map { Float(sin(Double($0) * 12.9898 + seed) * 0.5) }
+    }
+
+    /// The largest |a - b|; infinite when the counts differ (a compact failure message).
+    static func difference(_ a: [Float], _ b: [Float]) -> Float {
+        guard a.count == b.count else { return .infinity }
+        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+
+    static func row() -> GemmTuning {
+        var row = GemmTuning.defaultRow
+        row.winograd = 4
+        return row
+    }
+
+    /// conv(x, weights) on `backend`, the weights written fresh: the reference result.
+    static func freshOutput(_ g: Conv2dGeometry, input: [Float], weights: [Float]) throws -> [Float] {
+        let backend = try OpenCLBackend(deviceRequest: nil, gemm: row())
+        let y = try backend.makeTensor([g.outputCount], .float32)
+        try backend.conv2dForward(g, input: try backend.tensor(input, [g.inputCount]),
+                                  weight: try backend.tensor(weights, [g.weightCount]), bias: nil, output: y)
+        return try backend.floats(y)
+    }
+
+    @Test(arguments: geometries)
+    func keptFormsFollowEveryWrite(g: Conv2dGeometry) throws {
+        let backend = try OpenCLBackend(deviceRequest: nil, gemm: Self.row(), keepsPreparedWeights: true)
+        let input = Self.values(g.inputCount, seed: 1)
+        let x = try backend.tensor(input, [g.inputCount])
+        let w = try backend.tensor(Self.values(g.weightCount, seed: 2), [g.weightCount])
+        let y = try backend.makeTensor([g.outputCount], .float32)
+        func output() throws -> [Float] {
+            try backend.conv2dForward(g, input: x, weight: w, bias: nil, output: y)
+            return try backend.floats(y)
+        }
+
+        let first = try output()
+        #expect(Self.difference(first, try Self.freshOutput(g, input: input, weights: Self.values(g.weightCount, seed: 2))) == 0)
+        #expect(backend.keptPreparedWeightCount == 1)
+        #expect(Self.difference(try output(), first) == 0)
+        #expect(backend.keptPreparedWeightCount == 1, "the second call reuses the kept form")
+
+        let rewritten = Self.values(g.weightCount, seed: 3)
+        try backend.upload(rewritten, to: w)
+        let afterWrite = try output()
+        #expect(Self.difference(afterWrite, first) > 0)
+        #expect(Self.difference(afterWrite, try Self.freshOutput(g, input: input, weights: rewritten)) == 0)
+
+        let gradient = try backend.tensor(Self.values(g.weightCount, seed: 4), [g.weightCount])
+        let momentum = try backend.makeTensor([g.weightCount], .float32)
+        try backend.sgdStep(SGDHyperparameters(learningRate: 0.1), parameter: w, gradient: gradient, momentumBuffer: momentum)
+        let stepped = try backend.floats(w)
+        let afterStep = try output()
+        #expect(Self.difference(afterStep, afterWrite) > 0)
+        #expect(Self.difference(afterStep, try Self.freshOutput(g, input: input, weights: stepped)) == 0)
+
+        let average = try backend.tensor(Self.values(g.weightCount, seed: 5), [g.weightCount])
+        try backend.emaUpdate(decay: 0, average: w, value: average)
+        #expect(Self.difference(try output(), try Self.freshOutput(g, input: input, weights: Self.values(g.weightCount, seed: 5))) == 0)
+    }
+
+    /// A new weight tensor that no op has written (all zeros) gets its own form, whatever
+    /// identifier its storage reuses, and a freed weight's forms are dropped (`report` scores
+    /// one model after another on one backend).
+    @Test func aFreedWeightsFormIsNotReused() throws {
+        let g = Self.geometries[0]
+        let backend = try OpenCLBackend(deviceRequest: nil, gemm: Self.row(), keepsPreparedWeights: true)
+        let x = try backend.tensor(Self.values(g.inputCount, seed: 1), [g.inputCount])
+        let y = try backend.makeTensor([g.outputCount], .float32)
+        for _ in 0..<3 {
+            do {
+                let w = try backend.tensor(Self.values(g.weightCount, seed: 2), [g.weightCount])
+                try backend.conv2dForward(g, input: x, weight: w, bias: nil, output: y)
+                #expect(try backend.floats(y).contains { $0 != 0 })
+                #expect(backend.keptPreparedWeightCount == 1)
+            }
+            let zeros = try backend.makeTensor([g.weightCount], .float32)
+            try backend.conv2dForward(g, input: x, weight: zeros, bias: nil, output: y)
+            #expect(try backend.floats(y).allSatisfy { $0 == 0 })
+            #expect(backend.keptPreparedWeightCount == 1, "the freed weight's form is dropped")
+        }
+    }
+}
