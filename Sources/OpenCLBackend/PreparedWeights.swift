@@ -13,7 +13,7 @@ import FERCore
 /// holds one layer's form rather than every layer's.
 struct PreparedWeightKey: Hashable {
     let storage: ObjectIdentifier
-    /// The scratch role and the layout, e.g. "winograd filters 36x2x64x128".
+    /// The scratch role, the layout and the weight's size, e.g. "winograd filters 36x2x64x128 of 73728".
     let form: String
 }
 
@@ -28,7 +28,7 @@ struct PreparedWeight {
 extension OpenCLBackend {
     /// `weight` prepared by `prepare` into `count` floats laid out as `layout`: a kept tensor when
     /// the backend keeps prepared weights (prepared on first use), else the scratch of `role`.
-    func preparedWeight(_ weight: KernelArgument, role: String, layout: String, count: Int,
+    func preparedWeight(_ weight: KernelArgument, role: String, layout: @autoclosure () -> String, count: Int,
                         prepare: (KernelArgument) throws -> Void) throws -> KernelArgument {
         let state = extras
         guard state.keepsPreparedWeights, case let .tensor(source) = weight else {
@@ -36,8 +36,9 @@ extension OpenCLBackend {
             try prepare(scratchTensor)
             return scratchTensor
         }
-        let key = PreparedWeightKey(storage: ObjectIdentifier(source.storage), form: role + " " + layout)
-        if let kept = state.preparedWeights[key], kept.source === source.storage, kept.tensor.count >= count { return .tensor(kept.tensor) }
+        // The weight's own size too: two views of one storage are two weights.
+        let key = PreparedWeightKey(storage: ObjectIdentifier(source.storage), form: "\(role) \(layout()) of \(source.count)")
+        if let kept = state.preparedWeights[key], kept.source === source.storage { return .tensor(kept.tensor) }
         state.preparedWeights = state.preparedWeights.filter { $0.value.source != nil }
         let kept = try makeTensor([max(count, 1)], .float32)
         try prepare(.tensor(kept))

@@ -22,10 +22,10 @@ extension OpenCLBackend {
         defines["HAS_BIAS"] = bias == nil ? 0 : 1
         let layout = "\(p.positions)x\(shape.columnTiles)x\(shape.columns)x\(p.inChannels)" + (flipped ? " flipped" : "")
         let u = try preparedWeight(w, role: "winograd filters", layout: layout,
-                                   count: p.positions * shape.columnTiles * shape.columns * p.inChannels) { u in
+                                   count: p.positions * shape.columnTiles * shape.columns * p.inChannels) { filters in
             let filterGrid = p.transformGrid(shape.columnTiles * shape.columns, p.inChannels)
             let grid = flipped ? filterGrid.reversed() : filterGrid
-            try launch("winograd_weight_transform", file: "winograd.cl", defines: defines, global: grid, local: tuning.elementwiseGroup(grid), [w, u])
+            try launch("winograd_weight_transform", file: "winograd.cl", defines: defines, global: grid, local: tuning.elementwiseGroup(grid), [w, filters])
         }
         let chunk = p.chunkImages(tuning, transformedChannels: p.inChannels + p.outChannels)
         let m = KernelArgument.tensor(try scratch("winograd products", count: p.positions * p.tiles(chunk) * p.outChannels))
@@ -43,8 +43,9 @@ extension OpenCLBackend {
 
     /// dw of the layer whose forward product is `p`; needs outChannels % 16 == 0 (Yt is the
     /// product's B, read in place). Chunks after the first add to Mw. Mw lives in the scratch
-    /// of the other passes' filters U, and Yt in that of their products M: no pass uses both,
-    /// and the queue runs passes in order (18 MB less for the seed network).
+    /// of the other passes' filters U (when they are not kept, PreparedWeights.swift), and Yt in
+    /// that of their products M: no pass uses both, and the queue runs passes in order (18 MB
+    /// less for the seed network).
     func winogradWeightGradient(_ p: WinogradProduct, input x: KernelArgument, outputGrad dy: KernelArgument,
                                 weightGrad dw: KernelArgument) throws {
         let chunk = p.chunkImages(tuning, transformedChannels: p.inChannels + p.outChannels)

@@ -70,9 +70,41 @@ import Testing
         #expect(Self.difference(afterStep, afterWrite) > 0)
         #expect(Self.difference(afterStep, try Self.freshOutput(g, input: input, weights: stepped)) == 0)
 
+        let firstMoment = try backend.makeTensor([g.weightCount], .float32), secondMoment = try backend.makeTensor([g.weightCount], .float32)
+        try backend.adamStep(AdamHyperparameters(step: 1), parameter: w, gradient: gradient, firstMoment: firstMoment, secondMoment: secondMoment)
+        let adamStepped = try backend.floats(w)
+        let afterAdam = try output()
+        #expect(Self.difference(afterAdam, afterStep) > 0)
+        #expect(Self.difference(afterAdam, try Self.freshOutput(g, input: input, weights: adamStepped)) == 0)
+
         let average = try backend.tensor(Self.values(g.weightCount, seed: 5), [g.weightCount])
         try backend.emaUpdate(decay: 0, average: w, value: average)
         #expect(Self.difference(try output(), try Self.freshOutput(g, input: input, weights: Self.values(g.weightCount, seed: 5))) == 0)
+    }
+
+    /// Dense layers read their packed panels the same way (7 classes: columns past 7 padded).
+    @Test func denseFormsFollowWrites() throws {
+        let g = DenseGeometry(batch: 3, inFeatures: 40, outFeatures: 7)
+        let input = Self.values(g.batch * g.inFeatures, seed: 1), bias = Self.values(g.outFeatures, seed: 6)
+        func run(_ backend: OpenCLBackend, _ w: Tensor) throws -> [Float] {
+            let y = try backend.makeTensor([g.batch * g.outFeatures], .float32)
+            try backend.denseForward(g, input: try backend.tensor(input, [input.count]), weight: w,
+                                     bias: try backend.tensor(bias, [bias.count]), output: y)
+            return try backend.floats(y)
+        }
+        func fresh(_ weights: [Float]) throws -> [Float] {
+            let backend = try OpenCLBackend(deviceRequest: nil, gemm: Self.row())
+            return try run(backend, try backend.tensor(weights, [weights.count]))
+        }
+        let backend = try OpenCLBackend(deviceRequest: nil, gemm: Self.row(), keepsPreparedWeights: true)
+        let count = g.inFeatures * g.outFeatures
+        let w = try backend.tensor(Self.values(count, seed: 2), [count])
+        let first = try run(backend, w)
+        #expect(Self.difference(first, try fresh(Self.values(count, seed: 2))) == 0)
+        #expect(Self.difference(try run(backend, w), first) == 0)
+        #expect(backend.keptPreparedWeightCount == 1)
+        try backend.upload(Self.values(count, seed: 3), to: w)
+        #expect(Self.difference(try run(backend, w), try fresh(Self.values(count, seed: 3))) == 0)
     }
 
     /// A new weight tensor that no op has written (all zeros) gets its own form, whatever
