@@ -125,9 +125,10 @@ extension OpenCLBackend {
         let packs = flipped || tuning.gemm.packAlways || p.outChannels % shape.columns != 0
         var matrix = w
         if packs {
-            let layout = "\(p.kernelHeight)x\(p.kernelWidth)x\(p.inChannels)->\(p.outChannels) in \(shape.columnTiles)x\(shape.columns)"
-                + (flipped ? " flipped" : "")
-            matrix = try preparedWeight(w, role: "packed weights", layout: layout, count: shape.columnTiles * shape.columns * p.reduction) { panels in
+            matrix = try preparedWeight(w, role: "packed weights",
+                                        layout: "\(p.kernelHeight)x\(p.kernelWidth)x\(p.inChannels)->\(p.outChannels) in "
+                                            + "\(shape.columnTiles)x\(shape.columns)" + (flipped ? " flipped" : ""),
+                                        count: shape.columnTiles * shape.columns * p.reduction) { panels in
                 // The product's own defines (HAS_BIAS included, unused here): one program serves
                 // both launches. Every program POCL builds stays resident (about 2 MB each).
                 try launch(flipped ? "conv2d_pack_weights_flipped" : "conv2d_pack_weights", file: "conv_tiled.cl",

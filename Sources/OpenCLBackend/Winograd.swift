@@ -20,8 +20,8 @@ extension OpenCLBackend {
         defines["NR"] = shape.columns
         defines["FLIPPED"] = flipped ? 1 : 0
         defines["HAS_BIAS"] = bias == nil ? 0 : 1
-        let layout = "\(p.positions)x\(shape.columnTiles)x\(shape.columns)x\(p.inChannels)" + (flipped ? " flipped" : "")
-        let u = try preparedWeight(w, role: "winograd filters", layout: layout,
+        let u = try preparedWeight(w, role: "winograd filters",
+                                   layout: "\(p.positions)x\(shape.columnTiles)x\(shape.columns)x\(p.inChannels)" + (flipped ? " flipped" : ""),
                                    count: p.positions * shape.columnTiles * shape.columns * p.inChannels) { filters in
             let filterGrid = p.transformGrid(shape.columnTiles * shape.columns, p.inChannels)
             let grid = flipped ? filterGrid.reversed() : filterGrid

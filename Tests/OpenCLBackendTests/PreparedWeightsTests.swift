@@ -2,6 +2,7 @@ import FERCore
 import Foundation
 import OpenCLBackend
 import Testing
+import Verification
 
 /// A backend that keeps prepared weights (OpenCLBackend/PreparedWeights.swift) computes what
 /// one that prepares them on every call does, before and after the weights are written by each
@@ -15,12 +16,6 @@ import Testing
 
     static func values(_ count: Int, seed: Double) -> [Float] {
         (0..<count).map { Float(sin(Double($0) * 12.9898 + seed) * 0.5) }
-    }
-
-    /// The largest |a - b|; infinite when the counts differ (a compact failure message).
-    static func difference(_ a: [Float], _ b: [Float]) -> Float {
-        guard a.count == b.count else { return .infinity }
-        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
     }
 
     static func row() -> GemmTuning {
@@ -51,35 +46,35 @@ import Testing
         }
 
         let first = try output()
-        #expect(Self.difference(first, try Self.freshOutput(g, input: input, weights: Self.values(g.weightCount, seed: 2))) == 0)
+        #expect(Comparison.relativeError(first, try Self.freshOutput(g, input: input, weights: Self.values(g.weightCount, seed: 2))) == 0)
         #expect(backend.keptPreparedWeightCount == 1)
-        #expect(Self.difference(try output(), first) == 0)
+        #expect(Comparison.relativeError(try output(), first) == 0)
         #expect(backend.keptPreparedWeightCount == 1, "the second call reuses the kept form")
 
         let rewritten = Self.values(g.weightCount, seed: 3)
         try backend.upload(rewritten, to: w)
         let afterWrite = try output()
-        #expect(Self.difference(afterWrite, first) > 0)
-        #expect(Self.difference(afterWrite, try Self.freshOutput(g, input: input, weights: rewritten)) == 0)
+        #expect(Comparison.relativeError(afterWrite, first) > 0)
+        #expect(Comparison.relativeError(afterWrite, try Self.freshOutput(g, input: input, weights: rewritten)) == 0)
 
         let gradient = try backend.tensor(Self.values(g.weightCount, seed: 4), [g.weightCount])
         let momentum = try backend.makeTensor([g.weightCount], .float32)
         try backend.sgdStep(SGDHyperparameters(learningRate: 0.1), parameter: w, gradient: gradient, momentumBuffer: momentum)
         let stepped = try backend.floats(w)
         let afterStep = try output()
-        #expect(Self.difference(afterStep, afterWrite) > 0)
-        #expect(Self.difference(afterStep, try Self.freshOutput(g, input: input, weights: stepped)) == 0)
+        #expect(Comparison.relativeError(afterStep, afterWrite) > 0)
+        #expect(Comparison.relativeError(afterStep, try Self.freshOutput(g, input: input, weights: stepped)) == 0)
 
         let firstMoment = try backend.makeTensor([g.weightCount], .float32), secondMoment = try backend.makeTensor([g.weightCount], .float32)
         try backend.adamStep(AdamHyperparameters(step: 1), parameter: w, gradient: gradient, firstMoment: firstMoment, secondMoment: secondMoment)
         let adamStepped = try backend.floats(w)
         let afterAdam = try output()
-        #expect(Self.difference(afterAdam, afterStep) > 0)
-        #expect(Self.difference(afterAdam, try Self.freshOutput(g, input: input, weights: adamStepped)) == 0)
+        #expect(Comparison.relativeError(afterAdam, afterStep) > 0)
+        #expect(Comparison.relativeError(afterAdam, try Self.freshOutput(g, input: input, weights: adamStepped)) == 0)
 
         let average = try backend.tensor(Self.values(g.weightCount, seed: 5), [g.weightCount])
         try backend.emaUpdate(decay: 0, average: w, value: average)
-        #expect(Self.difference(try output(), try Self.freshOutput(g, input: input, weights: Self.values(g.weightCount, seed: 5))) == 0)
+        #expect(Comparison.relativeError(try output(), try Self.freshOutput(g, input: input, weights: Self.values(g.weightCount, seed: 5))) == 0)
     }
 
     /// Dense layers read their packed panels the same way (7 classes: columns past 7 padded).
@@ -100,11 +95,11 @@ import Testing
         let count = g.inFeatures * g.outFeatures
         let w = try backend.tensor(Self.values(count, seed: 2), [count])
         let first = try run(backend, w)
-        #expect(Self.difference(first, try fresh(Self.values(count, seed: 2))) == 0)
-        #expect(Self.difference(try run(backend, w), first) == 0)
+        #expect(Comparison.relativeError(first, try fresh(Self.values(count, seed: 2))) == 0)
+        #expect(Comparison.relativeError(try run(backend, w), first) == 0)
         #expect(backend.keptPreparedWeightCount == 1)
         try backend.upload(Self.values(count, seed: 3), to: w)
-        #expect(Self.difference(try run(backend, w), try fresh(Self.values(count, seed: 3))) == 0)
+        #expect(Comparison.relativeError(try run(backend, w), try fresh(Self.values(count, seed: 3))) == 0)
     }
 
     /// A new weight tensor that no op has written (all zeros) gets its own form, whatever
