@@ -10,9 +10,10 @@ import Testing
         let port: UInt16
         let output: Pipe
 
-        init(model: URL, extra: [String] = []) throws {
-            // Synthetic test pictures hold no detectable face: the page and the routes are tested on whole images.
-            let (process, out, _) = try CLI.launch(["serve", "--model", model.path, "--port", "0", "--no-detect"] + extra)
+        /// `detects` false (`--no-detect`) classifies whole images: the synthetic pictures of most
+        /// tests hold no detectable face, so the routes and the page are tested on those.
+        init(model: URL, extra: [String] = [], detects: Bool = false) throws {
+            let (process, out, _) = try CLI.launch(["serve", "--model", model.path, "--port", "0"] + (detects ? [] : ["--no-detect"]) + extra)
             var text = ""
             let deadline = Date().addingTimeInterval(120)
             while !text.contains("\n"), Date() < deadline, process.isRunning {
@@ -156,5 +157,57 @@ import Testing
         #expect(live && frames >= 5, "webcam frames recognised: \(frames)")
         #expect(boxes == 1 && label.range(of: #"^[a-z]+ \d+%$"#, options: .regularExpression) != nil, "box \(boxes), label '\(label)'")
         #expect(browser.consoleMessages.isEmpty, "console: \(browser.consoleMessages)")
+    }
+
+    /// The detection path: a picture of two FER-2013 test faces (the video test's first frame)
+    /// posted to a server that detects gets both faces, at the boxes and with the probabilities
+    /// `predict --json` gives for the same file (one `FaceAnalyzer` behind both), and the page
+    /// draws a box for each.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"), "no Haar cascade (Scripts/setup installs opencv-data): serve's detection is not tested"))
+    func detectsTheFacesPredictFinds() throws {
+        guard PredictVideoTests.faces != nil else {
+            print("skipped: ../shared/fer2013 is absent, so the picture would hold no face to detect")
+            return
+        }
+        let fixture = try TrainedRun.shared.get()
+        let model = fixture.run.appendingPathComponent("model.safetensors")
+        let scene = PredictVideoTests.frame(0)
+        let png = try encodePNG(gray: scene.pixels, width: scene.width, height: scene.height)
+        let file = temporaryFolder("serve-scene").appendingPathExtension("png")
+        try Data(png).write(to: file)
+
+        let predicted = try CLI.run(["predict", "--model", model.path, "--json", file.path])
+        try #require(predicted.status == 0, "\(predicted.error)")
+        let expected = try #require((try JSONSerialization.jsonObject(with: Data(predicted.output.utf8)) as? [String: Any])?["faces"] as? [[String: Any]])
+        try #require(expected.count == 2, "predict finds both pasted faces: \(predicted.output)")
+
+        let server = try Server(model: model, detects: true)
+        defer { _ = server.stop() }
+        let answer = Self.post(server.port, png)
+        #expect(Self.status(answer) == 200, "\(answer.prefix(300))")
+        let body = try #require(answer.range(of: "\r\n\r\n").map { answer[$0.upperBound...] })
+        let served = try #require((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["faces"] as? [[String: Any]])
+        try #require(served.count == 2, "\(body)")
+        for (face, reference) in zip(served.sorted { PredictVideoTests.box($0).x < PredictVideoTests.box($1).x },
+                                     expected.sorted { PredictVideoTests.box($0).x < PredictVideoTests.box($1).x }) {
+            #expect(PredictVideoTests.box(face) == PredictVideoTests.box(reference), "\(face) against \(reference)")
+            #expect((face["neighbors"] as? Int ?? 0) > 0)
+            let p = face["probabilities"] as? [String: Double] ?? [:], q = reference["probabilities"] as? [String: Double] ?? [:]
+            #expect(p.count == 7 && p.keys.allSatisfy { abs(p[$0]! - (q[$0] ?? -1)) < 1e-5 }, "\(p) against \(q)")
+        }
+        // Each pasted face (110 px at (30, 60) and (200, 60)) is found where it was put.
+        for (index, face) in served.sorted(by: { PredictVideoTests.box($0).x < PredictVideoTests.box($1).x }).enumerated() {
+            let truth = (x: 30 + 170 * index, y: 60, w: 110, h: 110)
+            #expect(PredictVideoTests.iou(PredictVideoTests.box(face), truth) > 0.4, "\(face) against \(truth)")
+        }
+
+        guard Chromium.path != nil else {
+            print("skipped: no chromium, so the page's boxes for a detected photo are not checked")
+            return
+        }
+        let uri = "data:image/png;base64," + Data(png).base64EncodedString()
+        let page = try Chromium.load("http://127.0.0.1:\(server.port)/#photo=\(uri)", budgetMilliseconds: 5000)
+        #expect(page.consoleMessages.isEmpty, "console: \(page.consoleMessages)")
+        #expect(page.dom.components(separatedBy: "class=\"box\"").count - 1 == 2, "two boxes drawn: \(page.dom.suffix(1500))")
     }
 }
