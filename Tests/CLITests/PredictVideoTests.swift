@@ -28,14 +28,19 @@ let ffmpegPresent = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].contains { File
         }
     }()
 
-    /// Frame `index` of the test clip: 360x240, two faces of 110 px moving 2 px a frame.
+    /// Where face `n` is pasted in frame `index` of the test clip: 110 px, moving 2 px a frame.
+    static func pastedBox(face n: Int, frame index: Int) -> (x: Int, y: Int, w: Int, h: Int) {
+        (x: 30 + 170 * n + 2 * index, y: 60 + (n == 0 ? index : -index), w: 110, h: 110)
+    }
+
+    /// Frame `index` of the test clip: 360x240, two faces at their `pastedBox`es.
     static func frame(_ index: Int) -> GrayImage {
         let width = 360, height = 240
         var pixels = (0..<(width * height)).map { UInt8(90 + ($0 % width) / 6 + ($0 / width) / 8) }
         for (n, face) in (faces ?? []).enumerated() {
-            let side = 110, x0 = 30 + 170 * n + 2 * index, y0 = 60 + (n == 0 ? index : -index)
-            let scaled = face.resized(width: side, height: side)
-            for y in 0..<side { for x in 0..<side { pixels[(y0 + y) * width + x0 + x] = scaled.pixels[y * side + x] } }
+            let box = pastedBox(face: n, frame: index)
+            let scaled = face.resized(width: box.w, height: box.h)
+            for y in 0..<box.h { for x in 0..<box.w { pixels[(box.y + y) * width + box.x + x] = scaled.pixels[y * box.w + x] } }
         }
         return GrayImage(width: width, height: height, pixels: pixels)
     }
@@ -137,7 +142,7 @@ let ffmpegPresent = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].contains { File
             var sparseIDs = Set<Int>()
             for (k, sparse) in sparseFaces.enumerated() {
                 // Sampled frame k is the clip's frame 2k (10 frames/s sampled at 5).
-                let pasted = (0..<2).map { n in (x: 30 + 170 * n + 4 * k, y: 60 + (n == 0 ? 2 * k : -2 * k), w: 110, h: 110) }
+                let pasted = (0..<2).map { Self.pastedBox(face: $0, frame: 2 * k) }
                 for b in sparse {
                     sparseIDs.insert(b["id"] as! Int)
                     let box = Self.box(b), cx = box.x + box.w / 2, cy = box.y + box.h / 2

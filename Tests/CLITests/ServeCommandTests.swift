@@ -188,16 +188,14 @@ import Testing
         let body = try #require(answer.range(of: "\r\n\r\n").map { answer[$0.upperBound...] })
         let served = try #require((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["faces"] as? [[String: Any]])
         try #require(served.count == 2, "\(body)")
-        for (face, reference) in zip(served.sorted { PredictVideoTests.box($0).x < PredictVideoTests.box($1).x },
-                                     expected.sorted { PredictVideoTests.box($0).x < PredictVideoTests.box($1).x }) {
+        let leftToRight = { (faces: [[String: Any]]) in faces.sorted { PredictVideoTests.box($0).x < PredictVideoTests.box($1).x } }
+        for (index, (face, reference)) in zip(leftToRight(served), leftToRight(expected)).enumerated() {
             #expect(PredictVideoTests.box(face) == PredictVideoTests.box(reference), "\(face) against \(reference)")
             #expect((face["neighbors"] as? Int ?? 0) > 0)
             let p = face["probabilities"] as? [String: Double] ?? [:], q = reference["probabilities"] as? [String: Double] ?? [:]
             #expect(p.count == 7 && p.keys.allSatisfy { abs(p[$0]! - (q[$0] ?? -1)) < 1e-5 }, "\(p) against \(q)")
-        }
-        // Each pasted face (110 px at (30, 60) and (200, 60)) is found where it was put.
-        for (index, face) in served.sorted(by: { PredictVideoTests.box($0).x < PredictVideoTests.box($1).x }).enumerated() {
-            let truth = (x: 30 + 170 * index, y: 60, w: 110, h: 110)
+            // Found where it was pasted.
+            let truth = PredictVideoTests.pastedBox(face: index, frame: 0)
             #expect(PredictVideoTests.iou(PredictVideoTests.box(face), truth) > 0.4, "\(face) against \(truth)")
         }
 
