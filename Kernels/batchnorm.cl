@@ -101,6 +101,18 @@ __kernel void batchnorm_normalize(__global const float *x, __global const float 
     y[e] = gamma[c] * (x[e] - mean[c]) * inv_std[c] + beta[c];
 }
 
+// The same, four elements (channels) per work-item with float4 loads; needs C % 4 == 0 (every
+// layer of the networks). On POCL the one-element form took 7x as long (resnet-fer's seven
+// plain batch norms: 11.5 against 1.6-2.1 ms per training step), as the other `4` forms did.
+__kernel void batchnorm_normalize4(__global const float *x, __global const float *gamma, __global const float *beta,
+                                   __global const float *mean, __global const float *inv_std,
+                                   __global float *y, int count, int C) {
+    const int e = get_global_id(0) * 4;
+    if (e >= count) return;
+    const int c = e % C;
+    vstore4(vload4(0, gamma + c) * (vload4(0, x + e) - vload4(0, mean + c)) * vload4(0, inv_std + c) + vload4(0, beta + c), 0, y + e);
+}
+
 // The same with the running statistics (evaluation mode), one work-item per (channel, row): the
 // channel is the work-item's first index instead of a remainder per element, so POCL runs a
 // group's channels in SIMD lanes with contiguous loads of the per-channel statistics. Same
@@ -146,4 +158,18 @@ __kernel void batchnorm_backward_data(__global const float *x, __global const fl
     const float inv = inv_std[c];
     const float xhat = (x[e] - mean[c]) * inv;
     dx[e] = gamma[c] * inv / rows * (rows * dy[e] - dbeta[c] - xhat * dgamma[c]);
+}
+
+// The same, four elements (channels) per work-item; C % 4 == 0 (see batchnorm_normalize4).
+__kernel void batchnorm_backward_data4(__global const float *x, __global const float *dy, __global const float *gamma,
+                                       __global const float *mean, __global const float *inv_std,
+                                       __global const float *dgamma, __global const float *dbeta,
+                                       __global float *dx, int count, int rows, int C) {
+    const int e = get_global_id(0) * 4;
+    if (e >= count) return;
+    const int c = e % C;
+    const float4 inv = vload4(0, inv_std + c);
+    const float4 xhat = (vload4(0, x + e) - vload4(0, mean + c)) * inv;
+    const float m = (float)rows;
+    vstore4(vload4(0, gamma + c) * inv / m * (m * vload4(0, dy + e) - vload4(0, dbeta + c) - xhat * vload4(0, dgamma + c)), 0, dx + e);
 }

@@ -2,8 +2,8 @@ import FERCore
 
 /// Batch norm; kernels in Kernels/batchnorm.cl. Training is a per-channel statistics
 /// reduction followed by an elementwise normalisation; backward likewise. Channel counts that
-/// are multiples of 4 (every layer of the networks) reduce in row chunks with float4 loads;
-/// others use one work-group per channel.
+/// are multiples of 4 (every layer of the networks) reduce in row chunks and normalise with
+/// float4 loads; others use one work-group per channel and one element per work-item.
 extension OpenCLBackend {
     public func batchNormForwardTraining(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor, output: Tensor?,
                                          savedMean: Tensor, savedInvStd: Tensor, runningMean: Tensor, runningVar: Tensor) throws {
@@ -40,8 +40,9 @@ extension OpenCLBackend {
 
     func normalize(_ g: BatchNormGeometry, _ x: KernelArgument, _ gm: KernelArgument, _ bt: KernelArgument,
                    _ mean: KernelArgument, _ invStd: KernelArgument, into y: KernelArgument) throws {
-        try launch("batchnorm_normalize", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
-                   global: [g.count], local: [tuning.elementwise],
+        let vector = g.channels % 4 == 0
+        try launch(vector ? "batchnorm_normalize4" : "batchnorm_normalize", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+                   global: [vector ? g.count / 4 : g.count], local: [tuning.elementwise],
                    [x, gm, bt, mean, invStd, y, .int(g.count), .int(g.channels)])
     }
 
@@ -91,8 +92,9 @@ extension OpenCLBackend {
                        global: [g.channels * tuning.reduction], local: [tuning.reduction],
                        [x, dy, mean, invStd, .int(g.rows), .int(g.channels), dGamma, dBeta])
         }
-        try launch("batchnorm_backward_data", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
-                   global: [g.count], local: [tuning.elementwise],
+        let vector = g.channels % 4 == 0
+        try launch(vector ? "batchnorm_backward_data4" : "batchnorm_backward_data", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
+                   global: [vector ? g.count / 4 : g.count], local: [tuning.elementwise],
                    [x, dy, gm, mean, invStd, dGamma, dBeta, dx, .int(g.count), .int(g.rows), .int(g.channels)])
     }
 
