@@ -102,8 +102,8 @@ __kernel void batchnorm_normalize(__global const float *x, __global const float 
 }
 
 // The same, four elements (channels) per work-item with float4 loads; needs C % 4 == 0 (every
-// layer of the networks). On POCL the one-element form took 7x as long (resnet-fer's seven
-// plain batch norms: 11.5 against 1.6-2.1 ms per training step), as the other `4` forms did.
+// layer of the networks). On POCL the one-element form took 5.5-7x as long (resnet-fer's
+// seven plain batch norms: 11.5 against 1.6-2.1 ms per training step).
 __kernel void batchnorm_normalize4(__global const float *x, __global const float *gamma, __global const float *beta,
                                    __global const float *mean, __global const float *inv_std,
                                    __global float *y, int count, int C) {
