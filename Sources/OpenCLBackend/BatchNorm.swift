@@ -40,10 +40,17 @@ extension OpenCLBackend {
 
     func normalize(_ g: BatchNormGeometry, _ x: KernelArgument, _ gm: KernelArgument, _ bt: KernelArgument,
                    _ mean: KernelArgument, _ invStd: KernelArgument, into y: KernelArgument) throws {
+        try elementwiseLaunch("batchnorm_normalize", file: "batchnorm.cl", g, defines: ["REDUCE_WG": tuning.reduction],
+                              [x, gm, bt, mean, invStd, y, .int(g.count), .int(g.channels)])
+    }
+
+    /// An elementwise batch-norm kernel over the [rows, C] view: its `…4` form, four channels per
+    /// work-item, where C % 4 == 0, else the one-element form of the same name without the 4.
+    func elementwiseLaunch(_ kernel: String, file: String, _ g: BatchNormGeometry, defines: [String: Int] = [:],
+                           _ arguments: [KernelArgument]) throws {
         let vector = g.channels % 4 == 0
-        try launch(vector ? "batchnorm_normalize4" : "batchnorm_normalize", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
-                   global: [vector ? g.count / 4 : g.count], local: [tuning.elementwise],
-                   [x, gm, bt, mean, invStd, y, .int(g.count), .int(g.channels)])
+        try launch(vector ? kernel + "4" : kernel, file: file, defines: defines, global: [vector ? g.count / 4 : g.count],
+                   local: [tuning.elementwise], arguments)
     }
 
     public func batchNormForwardInference(_ g: BatchNormGeometry, input: Tensor, gamma: Tensor, beta: Tensor,
@@ -92,10 +99,8 @@ extension OpenCLBackend {
                        global: [g.channels * tuning.reduction], local: [tuning.reduction],
                        [x, dy, mean, invStd, .int(g.rows), .int(g.channels), dGamma, dBeta])
         }
-        let vector = g.channels % 4 == 0
-        try launch(vector ? "batchnorm_backward_data4" : "batchnorm_backward_data", file: "batchnorm.cl", defines: ["REDUCE_WG": tuning.reduction],
-                   global: [vector ? g.count / 4 : g.count], local: [tuning.elementwise],
-                   [x, dy, gm, mean, invStd, dGamma, dBeta, dx, .int(g.count), .int(g.rows), .int(g.channels)])
+        try elementwiseLaunch("batchnorm_backward_data", file: "batchnorm.cl", g, defines: ["REDUCE_WG": tuning.reduction],
+                              [x, dy, gm, mean, invStd, dGamma, dBeta, dx, .int(g.count), .int(g.rows), .int(g.channels)])
     }
 
     /// total[c] = sum over chunks of partial[chunk][c], for each (partial, total) pair.

@@ -20,10 +20,8 @@ extension OpenCLBackend {
             (mean, statistic, running) = (try operand(meanTensor, g.channels, op: op, "runningMean"),
                                           try operand(variance, g.channels, op: op, "runningVar"), true)
         }
-        let vector = g.channels % 4 == 0
-        try launch(vector ? "batchnorm_relu_forward4" : "batchnorm_relu_forward", file: "batchnorm_relu.cl",
-                   global: [vector ? g.count / 4 : g.count], local: [tuning.elementwise],
-                   [x, gm, bt, mean, statistic, .int(running ? 1 : 0), .float(g.epsilon), y, .int(g.count), .int(g.channels)])
+        try elementwiseLaunch("batchnorm_relu_forward", file: "batchnorm_relu.cl", g,
+                              [x, gm, bt, mean, statistic, .int(running ? 1 : 0), .float(g.epsilon), y, .int(g.count), .int(g.channels)])
     }
 
     public func batchNormReLUBackward(_ g: BatchNormGeometry, input: Tensor, outputGrad: Tensor, gamma: Tensor, beta: Tensor,
